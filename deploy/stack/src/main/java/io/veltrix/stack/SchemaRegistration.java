@@ -1,0 +1,24 @@
+package io.veltrix.stack;
+
+import io.veltrix.schemas.registry.RegistrationException;
+import io.veltrix.schemas.registry.SchemaRegistrar;
+import java.util.List;
+
+/** Registers the platform's Avro schemas in Apicurio (the deploy-time step of the schemas module). */
+final class SchemaRegistration {
+
+    private SchemaRegistration() {
+    }
+
+    /** Returns one line per artifact saying what happened. */
+    static List<String> registerAll(String registryUrl, Log log) {
+        try {
+            List<String> registered = SchemaRegistrar.registerAll(registryUrl);
+            log.info(registered.size() + " schemas registered in Apicurio Registry");
+            log.detail("schemas registered in " + registryUrl + ": " + registered);
+            return registered;
+        } catch (RegistrationException e) {
+            throw new StackException("schema registration in Apicurio Registry failed: " + e.getMessage(), e);
+        }
+    }
+}

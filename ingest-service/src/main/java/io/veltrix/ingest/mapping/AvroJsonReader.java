@@ -1,0 +1,308 @@
+package io.veltrix.ingest.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.LogicalType;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * Reads JSON into Avro values of a given schema, strictly, and records every mismatch with its JSON path.
+ *
+ * <p>Rules: a record accepts only the fields its schema declares ({@code unknown_property}); an absent or
+ * {@code null} field takes the schema's default, else it is a {@code missing_required_field}; numbers must
+ * fit their Avro type exactly (no strings for numbers); strings honour the {@code veltrix.maxLength} field
+ * property (counted in code points); enums accept only their symbols; {@code timestamp-millis} accepts
+ * epoch milliseconds or an ISO-8601 date-time with offset. Not thread-safe: one reader per event.
+ */
+public final class AvroJsonReader {
+
+    /** Field property carrying the longest accepted string, in code points. */
+    public static final String MAX_LENGTH = "veltrix.maxLength";
+
+    private final List<Violation> violations = new ArrayList<>();
+
+    public List<Violation> violations() {
+        return violations;
+    }
+
+    public void violation(String reason, String path, String message) {
+        violations.add(new Violation(reason, path, message));
+    }
+
+    /** Reads a JSON object into a record. A missing or null node is read as an empty object. */
+    public GenericRecord readRecord(JsonNode node, Schema schema, String path) {
+        GenericRecord record = new GenericData.Record(schema);
+        if (node != null && !node.isNull() && !node.isObject()) {
+            violation(Reasons.WRONG_TYPE, path, "expected an object, got " + describe(node));
+            return record;
+        }
+        if (node != null && node.isObject()) {
+            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (schema.getField(name) == null) {
+                    violation(Reasons.UNKNOWN_PROPERTY, JsonPaths.child(path, name),
+                            "'" + name + "' is not a property of " + schema.getName()
+                                    + "; known: " + fieldNames(schema));
+                }
+            }
+        }
+        for (Schema.Field field : schema.getFields()) {
+            JsonNode value = node == null ? null : node.get(field.name());
+            record.put(field.pos(), readField(value, field, JsonPaths.child(path, field.name())));
+        }
+        return record;
+    }
+
+    /** Reads one field's value, applying its default when absent. */
+    public Object readField(JsonNode value, Schema.Field field, String path) {
+        if (value == null || value.isNull()) {
+            if (field.hasDefaultValue()) {
+                return GenericData.get().getDefaultValue(field);
+            }
+            if (field.schema().isNullable()) {
+                return null;
+            }
+            violation(Reasons.MISSING_REQUIRED_FIELD, path, "'" + field.name() + "' is required ("
+                    + typeName(field.schema()) + ")");
+            return null;
+        }
+        return read(value, field.schema(), path, maxLength(field));
+    }
+
+    /** Reads a non-null JSON value as {@code schema}. */
+    public Object read(JsonNode node, Schema schema, String path, int maxLength) {
+        switch (schema.getType()) {
+            case UNION:
+                return readUnion(node, schema, path, maxLength);
+            case RECORD:
+                return readRecord(node, schema, path);
+            case STRING:
+                return readString(node, path, maxLength);
+            case INT:
+                return readInt(node, path);
+            case LONG:
+                return readLong(node, schema, path);
+            case FLOAT:
+            case DOUBLE:
+                if (!node.isNumber()) {
+                    return wrongType(node, schema, path);
+                }
+                return schema.getType() == Schema.Type.FLOAT ? (Object) node.floatValue() : (Object) node.doubleValue();
+            case BOOLEAN:
+                return node.isBoolean() ? node.booleanValue() : wrongType(node, schema, path);
+            case ENUM:
+                if (node.isTextual() && schema.getEnumSymbols().contains(node.textValue())) {
+                    return new GenericData.EnumSymbol(schema, node.textValue());
+                }
+                violation(Reasons.INVALID_ENUM_VALUE, path, "expected one of " + schema.getEnumSymbols()
+                        + ", got " + describe(node));
+                return null;
+            case ARRAY:
+                return readArray(node, schema, path);
+            case MAP:
+                return readMap(node, schema, path);
+            case BYTES:
+                return readBytes(node, schema, path);
+            case NULL:
+                return node.isNull() ? null : wrongType(node, schema, path);
+            default:
+                violation(Reasons.WRONG_TYPE, path, "values of Avro type " + schema.getType() + " cannot be sent as JSON");
+                return null;
+        }
+    }
+
+    private Object readUnion(JsonNode node, Schema union, String path, int maxLength) {
+        List<Schema> branches = union.getTypes();
+        List<Violation> firstFailure = null;
+        for (Schema branch : branches) {
+            if (branch.getType() == Schema.Type.NULL) {
+                continue;
+            }
+            AvroJsonReader attempt = new AvroJsonReader();
+            Object value = attempt.read(node, branch, path, maxLength);
+            if (attempt.violations.isEmpty()) {
+                return value;
+            }
+            if (firstFailure == null) {
+                firstFailure = attempt.violations;
+            }
+        }
+        if (firstFailure != null) {
+            violations.addAll(firstFailure);
+        }
+        return null;
+    }
+
+    private Object readString(JsonNode node, String path, int maxLength) {
+        if (!node.isTextual()) {
+            return wrongType(node, Schema.create(Schema.Type.STRING), path);
+        }
+        String text = node.textValue();
+        if (maxLength >= 0 && text.codePointCount(0, text.length()) > maxLength) {
+            violation(Reasons.VALUE_TOO_LONG, path, "longer than " + maxLength + " characters");
+        }
+        return text;
+    }
+
+    private Object readInt(JsonNode node, String path) {
+        if (!isIntegral(node)) {
+            return wrongType(node, Schema.create(Schema.Type.INT), path);
+        }
+        if (!node.canConvertToInt()) {
+            violation(Reasons.OUT_OF_RANGE, path, "outside the 32-bit integer range");
+            return null;
+        }
+        return node.intValue();
+    }
+
+    private Object readLong(JsonNode node, Schema schema, String path) {
+        LogicalType logical = schema.getLogicalType();
+        if (logical instanceof LogicalTypes.TimestampMillis && node.isTextual()) {
+            try {
+                return parseTimestamp(node.textValue()).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                violation(Reasons.INVALID_TIMESTAMP, path, "not an ISO-8601 date-time with offset: " + describe(node));
+                return null;
+            }
+        }
+        if (!isIntegral(node)) {
+            return wrongType(node, schema, path);
+        }
+        if (!node.canConvertToLong()) {
+            violation(Reasons.OUT_OF_RANGE, path, "outside the 64-bit integer range");
+            return null;
+        }
+        return node.longValue();
+    }
+
+    private Object readArray(JsonNode node, Schema schema, String path) {
+        if (!node.isArray()) {
+            return wrongType(node, schema, path);
+        }
+        List<Object> items = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            String itemPath = JsonPaths.index(path, i);
+            if (item.isNull() && !schema.getElementType().isNullable()) {
+                violation(Reasons.WRONG_TYPE, itemPath, "null is not allowed here");
+                continue;
+            }
+            items.add(item.isNull() ? null : read(item, schema.getElementType(), itemPath, -1));
+        }
+        return items;
+    }
+
+    private Object readMap(JsonNode node, Schema schema, String path) {
+        if (!node.isObject()) {
+            return wrongType(node, schema, path);
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        node.fields().forEachRemaining(entry -> {
+            String entryPath = JsonPaths.child(path, entry.getKey());
+            JsonNode value = entry.getValue();
+            if (value.isNull() && !schema.getValueType().isNullable()) {
+                violation(Reasons.WRONG_TYPE, entryPath, "null is not allowed here");
+                return;
+            }
+            map.put(entry.getKey(), value.isNull() ? null : read(value, schema.getValueType(), entryPath, -1));
+        });
+        return map;
+    }
+
+    private Object readBytes(JsonNode node, Schema schema, String path) {
+        if (!node.isTextual()) {
+            return wrongType(node, schema, path);
+        }
+        try {
+            return ByteBuffer.wrap(Base64.getDecoder().decode(node.textValue()));
+        } catch (IllegalArgumentException e) {
+            violation(Reasons.WRONG_TYPE, path, "expected base64 text");
+            return null;
+        }
+    }
+
+    private Object wrongType(JsonNode node, Schema schema, String path) {
+        violation(Reasons.WRONG_TYPE, path, "expected " + typeName(schema) + ", got " + describe(node));
+        return null;
+    }
+
+    /** Parses an ISO-8601 date-time with offset ({@code 2026-11-26T10:15:30.123Z}). */
+    public static Instant parseTimestamp(String text) {
+        return OffsetDateTime.parse(text).toInstant();
+    }
+
+    private static boolean isIntegral(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            return true;
+        }
+        // 3.0 is an integer that some JSON writers print with a fraction
+        return node.isFloatingPointNumber() && !Double.isInfinite(node.doubleValue())
+                && node.doubleValue() == Math.rint(node.doubleValue());
+    }
+
+    static int maxLength(Schema.Field field) {
+        Object max = field.getObjectProp(MAX_LENGTH);
+        return max instanceof Number ? ((Number) max).intValue() : -1;
+    }
+
+    static String typeName(Schema schema) {
+        switch (schema.getType()) {
+            case UNION:
+                return schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL)
+                        .map(AvroJsonReader::typeName).reduce((a, b) -> a + " or " + b).orElse("null");
+            case RECORD:
+                return "an object";
+            case STRING:
+                return "a string";
+            case INT:
+            case LONG:
+                return schema.getLogicalType() instanceof LogicalTypes.TimestampMillis
+                        ? "a date-time (ISO-8601) or epoch milliseconds" : "an integer";
+            case FLOAT:
+            case DOUBLE:
+                return "a number";
+            case BOOLEAN:
+                return "true or false";
+            case ENUM:
+                return "one of " + schema.getEnumSymbols();
+            case ARRAY:
+                return "an array";
+            case MAP:
+                return "an object";
+            default:
+                return schema.getType().getName();
+        }
+    }
+
+    static String describe(JsonNode node) {
+        if (node.isTextual()) {
+            String text = node.textValue();
+            return "\"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\"";
+        }
+        if (node.isObject()) {
+            return "an object";
+        }
+        if (node.isArray()) {
+            return "an array";
+        }
+        return node.toString();
+    }
+
+    private static String fieldNames(Schema schema) {
+        List<String> names = new ArrayList<>();
+        schema.getFields().forEach(f -> names.add(f.name()));
+        return names.toString();
+    }
+}

@@ -1,0 +1,183 @@
+package io.veltrix.schemas.codec;
+
+import com.microsoft.kiota.ApiException;
+import io.apicurio.registry.client.RegistryClientFactory;
+import io.apicurio.registry.client.common.RegistryClientOptions;
+import io.apicurio.registry.resolver.ParsedSchemaImpl;
+import io.apicurio.registry.resolver.SchemaLookupResult;
+import io.apicurio.registry.resolver.config.SchemaResolverConfig;
+import io.apicurio.registry.resolver.strategy.ArtifactReference;
+import io.apicurio.registry.rest.client.RegistryClient;
+import io.apicurio.registry.rest.client.models.VersionMetaData;
+import io.apicurio.registry.serde.Default4ByteIdHandler;
+import io.apicurio.registry.serde.IdHandler;
+import io.apicurio.registry.serde.avro.AvroDeserializer;
+import io.apicurio.registry.serde.avro.AvroSerdeConfig;
+import io.apicurio.registry.serde.avro.AvroSerializer;
+import io.apicurio.registry.serde.config.SerdeConfig;
+import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * Encodes and decodes events in Apicurio's own framing (magic byte 0, 4-byte content id, Avro binary),
+ * the wire format of every Veltrix topic (Pulsar {@code schema=BYTES}).
+ *
+ * <p>The Avro encoding and the framing are Apicurio's ({@link AvroSerializer}, {@link AvroDeserializer},
+ * {@link Default4ByteIdHandler}). What this class adds is that the writer chooses the exact registered
+ * version it validated against ({@link #encode(RegisteredSchema, GenericRecord)}), so the content id in a
+ * message always matches the schema its bytes were written with, even while a new version is being rolled
+ * out. Producers never register schemas: registration is a deploy step ({@code SchemaRegistrar}).
+ *
+ * <p>Every method that may call the registry blocks: never call them on a Vert.x event loop. Schemas by
+ * content id are cached for the codec's lifetime (content ids are immutable); {@link #latest} always asks
+ * the registry, callers cache it for as long as they accept to lag behind a new version.
+ */
+public final class RegistryCodec implements AutoCloseable {
+
+    private static final byte MAGIC_BYTE = 0;
+    private static final int HEADER_SIZE = 5;
+
+    private final RegistryClient client;
+    private final AvroSerializer<GenericRecord> serializer = new AvroSerializer<>();
+    private final AvroDeserializer<GenericRecord> deserializer = new AvroDeserializer<>();
+    private final IdHandler idHandler = new Default4ByteIdHandler();
+
+    private RegistryCodec(String registryUrl, Vertx vertx) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(SchemaResolverConfig.REGISTRY_URL, registryUrl);
+        config.put(SchemaResolverConfig.AUTO_REGISTER_ARTIFACT, false);
+        config.put(SchemaResolverConfig.RETRY_COUNT, 1L);
+        config.put(SchemaResolverConfig.RETRY_BACKOFF_MS, 200L);
+        config.put(AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, false);
+        if (vertx != null) {
+            config.put(SchemaResolverConfig.VERTX_INSTANCE, vertx);
+        }
+        serializer.configure(new SerdeConfig(config), false);
+        deserializer.configure(new SerdeConfig(config), false);
+        idHandler.configure(config, false);
+        RegistryClientOptions options = vertx == null
+                ? RegistryClientOptions.create(registryUrl)
+                : RegistryClientOptions.create(registryUrl, vertx);
+        this.client = RegistryClientFactory.create(options);
+    }
+
+    /**
+     * A codec for the registry at {@code registryUrl} (e.g. {@code http://localhost:8085/apis/registry/v3}).
+     *
+     * @param vertx the application's Vert.x instance; null lets the Apicurio client find one (CDI) or make one
+     */
+    public static RegistryCodec connect(String registryUrl, Vertx vertx) {
+        return new RegistryCodec(registryUrl, vertx);
+    }
+
+    /** The latest registered version of an artifact, or empty when the registry has no such artifact. Blocking. */
+    public Optional<RegisteredSchema> latest(String groupId, String artifactId) {
+        VersionMetaData meta;
+        try {
+            meta = client.groups().byGroupId(groupId).artifacts().byArtifactId(artifactId)
+                    .versions().byVersionExpression("branch=latest").get();
+        } catch (RuntimeException e) {
+            if (isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw classify(e, "cannot read the latest version of " + groupId + "/" + artifactId);
+        }
+        Schema schema = schemaByContentId(meta.getContentId());
+        return Optional.of(new RegisteredSchema(groupId, artifactId, meta.getVersion(), meta.getContentId(), schema));
+    }
+
+    /** The schema the registry holds under a content id. Cached. Blocking on a cache miss. */
+    public Schema schemaByContentId(long contentId) {
+        try {
+            SchemaLookupResult<Schema> found = deserializer.getSerdeConfigurer().getSchemaResolver()
+                    .resolveSchemaByArtifactReference(ArtifactReference.builder().contentId(contentId).build());
+            return found.getParsedSchema().getParsedSchema();
+        } catch (RuntimeException e) {
+            if (isNotFound(e)) {
+                throw new CodecException(CodecException.Kind.UNKNOWN_SCHEMA,
+                        "the registry has no content id " + contentId, e);
+            }
+            throw classify(e, "cannot load content id " + contentId + " from the registry");
+        }
+    }
+
+    /** Writes {@code record} with {@code schema}'s Avro schema, framed with its content id. */
+    public byte[] encode(RegisteredSchema schema, GenericRecord record) {
+        ParsedSchemaImpl<Schema> parsed = new ParsedSchemaImpl<Schema>()
+                .setParsedSchema(schema.schema())
+                .setRawSchema(schema.schema().toString().getBytes(StandardCharsets.UTF_8));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try {
+            out.write(MAGIC_BYTE);
+            idHandler.writeId(ArtifactReference.builder()
+                    .contentId(schema.contentId()).build(), out);
+            serializer.serializeData(parsed, record, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (AvroRuntimeException | ClassCastException | NullPointerException e) {
+            throw new CodecException(CodecException.Kind.MALFORMED,
+                    "record does not fit " + schema.artifactId() + " version " + schema.version() + ": " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Reads a framed message with the schema its content id names. Blocking on a schema cache miss. */
+    public DecodedEvent decode(byte[] payload) {
+        long contentId = contentId(payload);
+        schemaByContentId(contentId); // classify registry failures before Apicurio's deserializer sees them
+        try {
+            return new DecodedEvent(contentId, deserializer.deserializeData(null, payload));
+        } catch (RuntimeException e) {
+            throw new CodecException(CodecException.Kind.MALFORMED,
+                    "payload is not valid Avro for content id " + contentId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The content id in a framed payload, without calling the registry. */
+    public static long contentId(byte[] payload) {
+        if (payload == null || payload.length < HEADER_SIZE || payload[0] != MAGIC_BYTE) {
+            throw new CodecException(CodecException.Kind.MALFORMED,
+                    "payload is not Apicurio-framed Avro (magic byte 0 + 4-byte content id)", null);
+        }
+        return Integer.toUnsignedLong(ByteBuffer.wrap(payload, 1, 4).getInt());
+    }
+
+    @Override
+    public void close() {
+        serializer.close();
+        deserializer.close();
+    }
+
+    private static boolean isNotFound(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ApiException api && api.getResponseStatusCode() == 404) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static CodecException classify(RuntimeException e, String what) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof HttpTimeoutException || t instanceof TimeoutException
+                    || t instanceof IOException
+                    || (t instanceof ApiException api && api.getResponseStatusCode() >= 500)) {
+                return new CodecException(CodecException.Kind.REGISTRY_UNAVAILABLE, what + ": " + t.getMessage(), e);
+            }
+        }
+        return new CodecException(CodecException.Kind.REGISTRY_UNAVAILABLE, what + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,56 @@
+package io.veltrix.testing;
+
+import io.veltrix.stack.StackInfo;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Plain JDBC reads of the test stack's database, for assertions on what the services stored. */
+public final class Database {
+
+    private final StackInfo stack;
+
+    public Database(StackInfo stack) {
+        this.stack = stack;
+    }
+
+    /** Rows of a query as column → value maps. */
+    public List<Map<String, Object>> rows(String sql, Object... params) {
+        try (Connection connection = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            try (ResultSet result = statement.executeQuery()) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                int columns = result.getMetaData().getColumnCount();
+                while (result.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int c = 1; c <= columns; c++) {
+                        row.put(result.getMetaData().getColumnLabel(c), result.getObject(c));
+                    }
+                    rows.add(row);
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed: " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The single number a query returns (0 when it returns no row or NULL). */
+    public long number(String sql, Object... params) {
+        List<Map<String, Object>> rows = rows(sql, params);
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        Object value = rows.get(0).values().iterator().next();
+        return value == null ? 0 : ((Number) value).longValue();
+    }
+}
