@@ -162,6 +162,7 @@ public final class Main {
         StackInfo info = supervisor.start(UUID.randomUUID().toString(), -1);
 
         Map<String, String> serviceUrls = new LinkedHashMap<>();
+        LocalSecrets secrets = LocalSecrets.of(layout.instanceDir());
         if (!services.isEmpty()) {
             List<ServiceProcess> running = new ArrayList<>();
             supervisor.beforeStop(() -> {
@@ -171,7 +172,7 @@ public final class Main {
                 }
             });
             for (ServiceProcess.Builder builder : services) {
-                ServiceProcess service = builder.env(info.serviceEnvironment()).launch();
+                ServiceProcess service = builder.env(info.serviceEnvironment()).env(secrets.serviceEnvironment()).launch();
                 running.add(service);
                 supervisor.recordService(service.name(), service.pid());
                 service.onExit().thenRun(() -> {
@@ -187,6 +188,12 @@ public final class Main {
             }
         }
         printTable(System.out, info, serviceUrls);
+        if (!services.isEmpty()) {
+            row(System.out, "write key", secrets.writeKey() + "  (source " + LocalSecrets.SOURCE + ", HTTP Basic user)");
+            row(System.out, "admin token", secrets.adminToken() + "  (experiments writes; read token "
+                    + secrets.readToken() + ")");
+            row(System.out, "credentials", layout.instanceDir().resolve("secrets.properties").toString());
+        }
         System.out.printf(java.util.Locale.ROOT, "Veltrix (%s) is up in %.1f s. Stop it with Ctrl-C or ./veltrix down%s%n",
                 instance.id(), (System.nanoTime() - started) / 1e9, instance == Instance.RUN ? "" : " --instance " + instance.id());
         supervisor.awaitStopped();

@@ -1,0 +1,102 @@
+package io.veltrix.stack;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The local platform's credentials: a write key for the ingest API and the experiments API's tokens.
+ * Generated once per instance, kept (owner-readable only) in {@code <instance>/secrets.properties}, printed by
+ * {@code ./veltrix up}, and given to the services as environment variables. Never committed.
+ */
+public final class LocalSecrets {
+
+    public static final String WRITE_KEY = "write-key";
+    public static final String ADMIN_TOKEN = "admin-token";
+    public static final String READ_TOKEN = "read-token";
+    /** The source (game) the local write key belongs to. */
+    public static final String SOURCE = "treasure-hunt";
+
+    private static final String ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Map<String, String> values;
+
+    private LocalSecrets(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /** The instance's secrets, created on first use. */
+    public static synchronized LocalSecrets of(Path instanceDir) {
+        Path file = instanceDir.resolve("secrets.properties");
+        Properties properties = new Properties();
+        try {
+            if (Files.isRegularFile(file)) {
+                try (Reader reader = Files.newBufferedReader(file)) {
+                    properties.load(reader);
+                }
+            }
+            boolean changed = false;
+            for (String name : new String[] {WRITE_KEY, ADMIN_TOKEN, READ_TOKEN}) {
+                if (properties.getProperty(name, "").isBlank()) {
+                    properties.setProperty(name, generate(name.equals(WRITE_KEY) ? "wk_" : "tk_"));
+                    changed = true;
+                }
+            }
+            if (changed) {
+                Files.createDirectories(instanceDir);
+                try (Writer writer = Files.newBufferedWriter(file)) {
+                    properties.store(writer, "Veltrix local credentials (generated; not a production secret store)");
+                }
+                try {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system: nothing to tighten
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write " + file, e);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
+        return new LocalSecrets(values);
+    }
+
+    public String writeKey() {
+        return values.get(WRITE_KEY);
+    }
+
+    public String adminToken() {
+        return values.get(ADMIN_TOKEN);
+    }
+
+    public String readToken() {
+        return values.get(READ_TOKEN);
+    }
+
+    /** The services' environment for these credentials. */
+    public Map<String, String> serviceEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("VELTRIX_INGEST_WRITE_KEYS_LOCAL_KEY", writeKey());
+        env.put("VELTRIX_INGEST_WRITE_KEYS_LOCAL_SOURCE", SOURCE);
+        env.put("VELTRIX_EXPERIMENTS_ADMIN_TOKEN", adminToken());
+        env.put("VELTRIX_EXPERIMENTS_READ_TOKEN", readToken());
+        return env;
+    }
+
+    static String generate(String prefix) {
+        StringBuilder token = new StringBuilder(prefix);
+        for (int i = 0; i < 28; i++) {
+            token.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        return token.toString();
+    }
+}
