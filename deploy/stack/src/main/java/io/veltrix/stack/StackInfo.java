@@ -35,13 +35,7 @@ public record StackInfo(Instance instance, String pulsarServiceUrl, String pulsa
     /** Environment variables for a service process (VELTRIX_PULSAR_URL, VELTRIX_DB_JDBC_URL, ...). */
     public Map<String, String> serviceEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("VELTRIX_PULSAR_URL", pulsarServiceUrl);
-        env.put("VELTRIX_PULSAR_ADMIN_URL", pulsarAdminUrl);
-        env.put("VELTRIX_REGISTRY_URL", registryUrl);
-        env.put("VELTRIX_DB_JDBC_URL", jdbcUrl);
-        env.put("VELTRIX_DB_REACTIVE_URL", reactiveUrl);
-        env.put("VELTRIX_DB_USERNAME", dbUser);
-        env.put("VELTRIX_DB_PASSWORD", dbPassword);
+        quarkusConfig().forEach((key, value) -> env.put(Settings.envName(key), value));
         return env;
     }
 
