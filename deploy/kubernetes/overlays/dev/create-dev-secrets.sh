@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Creates the Secrets the dev overlay references, with random values, in namespace veltrix-dev (or $1).
+# Nothing is written to disk or committed. A Secret that already exists is kept: the database was
+# initialised with its password. Prints the write key and the tokens to use.
+set -euo pipefail
+ns="${1:-veltrix-dev}"
+random() { head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32; }
+exists() { kubectl -n "$ns" get secret "$1" >/dev/null 2>&1; }
+
+create() {
+  local name="$1"; shift
+  if exists "$name"; then
+    echo "secret $name: exists, kept"
+  else
+    kubectl -n "$ns" create secret generic "$name" "$@" >/dev/null
+    echo "secret $name: created"
+  fi
+}
+
+create veltrix-db --type=kubernetes.io/basic-auth \
+  --from-literal=username=veltrix --from-literal=password="$(random)"
+create apicurio-db --type=kubernetes.io/basic-auth \
+  --from-literal=username=apicurio --from-literal=password="$(random)"
+# the write keys file ingest re-reads (one key here; add lines dev2.key= / dev2.source= for more)
+create ingest-write-keys \
+  --from-literal=write-keys.properties="$(printf 'dev.key=wk-%s\ndev.source=treasure-hunt\n' "$(random)")"
+admin="at-$(random)"
+read="rt-$(random)"
+create experiments-tokens \
+  --from-literal=VELTRIX_EXPERIMENTS_ADMIN_TOKEN="$admin" --from-literal=VELTRIX_EXPERIMENTS_READ_TOKEN="$read"
+create ingest-admin-tokens \
+  --from-literal=VELTRIX_INGEST_ADMIN_TOKEN="$admin" --from-literal=VELTRIX_INGEST_READ_TOKEN="$read"
+
+show() { kubectl -n "$ns" get secret "$1" -o "jsonpath={.data.$2}" | base64 -d; echo; }
+echo "write key:    $(show ingest-write-keys 'write-keys\.properties' | sed -n 's/^dev.key=//p')"
+echo "admin token:  $(show experiments-tokens VELTRIX_EXPERIMENTS_ADMIN_TOKEN)"
+echo "read token:   $(show experiments-tokens VELTRIX_EXPERIMENTS_READ_TOKEN)"

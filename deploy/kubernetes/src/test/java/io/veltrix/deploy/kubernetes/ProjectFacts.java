@@ -1,0 +1,79 @@
+package io.veltrix.deploy.kubernetes;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What the manifests must agree with, read from the project itself: the services' ports, the servers' versions. */
+final class ProjectFacts {
+
+    private final Path root;
+
+    ProjectFacts(Path root) {
+        this.root = root;
+    }
+
+    /** The project root: {@code veltrix.project.root} (set by the build), else two levels up from this module. */
+    static ProjectFacts fromBuild() {
+        String configured = System.getProperty("veltrix.project.root");
+        Path root = configured != null ? Path.of(configured) : Path.of("../..");
+        return new ProjectFacts(root.toAbsolutePath().normalize());
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** deploy/kubernetes. */
+    Path kubernetesDir() {
+        return root.resolve("deploy").resolve("kubernetes");
+    }
+
+    /** The service's {@code quarkus.http.port} from its application.properties (the module is named like the Deployment). */
+    int httpPort(String service) {
+        return Integer.parseInt(property(service, "quarkus.http.port")
+                .orElseThrow(() -> new IllegalStateException(service + " sets no quarkus.http.port")).trim());
+    }
+
+    /** A key of the service's application.properties (default profile), as written. */
+    Optional<String> property(String service, String key) {
+        Properties properties = new Properties();
+        Path file = root.resolve(service).resolve("src/main/resources/application.properties");
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return Optional.ofNullable(properties.getProperty(key)).map(String::trim);
+    }
+
+    /** A property of the root pom, e.g. {@code pulsar.version}: the versions the local stack and the tests run. */
+    String pomProperty(String name) {
+        String pom = read(root.resolve("pom.xml"));
+        Matcher matcher = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</" + Pattern.quote(name) + ">").matcher(pom);
+        if (!matcher.find()) {
+            throw new IllegalStateException("the root pom has no property " + name);
+        }
+        return matcher.group(1).trim();
+    }
+
+    /** deploy/kubernetes/README.md, where every Secret the manifests reference is documented. */
+    String kubernetesReadme() {
+        return read(kubernetesDir().resolve("README.md"));
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}
