@@ -2,8 +2,10 @@ package io.veltrix.ingest.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** Limits and time rules of the tracking API. */
 @ConfigMapping(prefix = "veltrix.ingest")
@@ -51,6 +53,42 @@ public interface IngestConfig {
 
     /** The write keys, by key id. */
     Map<String, WriteKeyConfig> writeKeys();
+
+    /**
+     * A file with more write keys (a mounted Kubernetes Secret, say), re-read when it changes: keys are rotated
+     * by editing it, without a restart. Properties ({@code <key-id>.key=...}, {@code <key-id>.source=...}) or JSON
+     * ({@code {"<key-id>": {"key": "...", "source": "..."}}}). A key id in the file overrides the same id here.
+     */
+    Optional<Path> writeKeysFile();
+
+    /** How often the write-keys file is checked for changes. */
+    @WithDefault("PT5S")
+    Duration writeKeysFileRefresh();
+
+    /** Bearer token of the admin API (replay, rejection summary). Without it the admin API refuses every call. */
+    Optional<String> adminToken();
+
+    /** Bearer token that may read the rejection summary (but not replay). */
+    Optional<String> readToken();
+
+    /** Most rejected events one replay call handles; run it again to continue (it skips what it already replayed). */
+    @WithDefault("10000")
+    int replayMaxEvents();
+
+    /** Most messages of events.rejected one admin call (summary, replay) reads. */
+    @WithDefault("1000000")
+    int adminMaxScan();
+
+    /**
+     * Producers' clocks differ: reading events.rejected starts this much before the window and stops this much
+     * after it, and keeps what the records' own {@code rejected_at} puts inside the window.
+     */
+    @WithDefault("PT1M")
+    Duration scanMargin();
+
+    /** How often the problem summary (rejections, refusals, unpersisted events) is logged, when there were any. */
+    @WithDefault("PT1M")
+    Duration problemLogInterval();
 
     /** One write key: the secret a client sends and the source (game) it maps to. */
     interface WriteKeyConfig {

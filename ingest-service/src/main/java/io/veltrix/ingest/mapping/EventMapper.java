@@ -42,12 +42,20 @@ public final class EventMapper {
     }
 
     public MappedEvent map(JsonNode message, String path, CallType defaultType, IngestContext context) {
+        return map(message, path, defaultType, context, null);
+    }
+
+    /**
+     * @param assignedId the event id to use when the message has no {@code messageId} (a replay keeps the id
+     *                   ingest generated the first time); null generates one
+     */
+    public MappedEvent map(JsonNode message, String path, CallType defaultType, IngestContext context, String assignedId) {
         AvroJsonReader reader = new AvroJsonReader();
         if (message == null || !message.isObject()) {
             reader.violation(Reasons.NOT_AN_OBJECT, path, "an event must be a JSON object");
-            return refused(path, null, null, null, null, null, reader);
+            return refused(path, null, assignedId, null, null, null, reader);
         }
-        String eventId = eventId(message, path, reader);
+        String eventId = eventId(message, path, reader, assignedId);
         String playerId = playerId(message, path, reader);
         String library = text(message.at("/context/library/name"), context.batchContext(), "/library/name");
         String libraryVersion = text(message.at("/context/library/version"), context.batchContext(), "/library/version");
@@ -92,6 +100,32 @@ public final class EventMapper {
                     List.copyOf(reader.violations()));
         }
         return new MappedEvent(path, eventType.get(), eventId, playerId, schema.get(), record, library, libraryVersion, List.of());
+    }
+
+    /** The event type and player a message claims, without validating anything. */
+    public record Claim(String eventType, String playerId) {
+    }
+
+    /**
+     * What a message claims to be, for refusals decided before mapping (an event over the size limit): the
+     * summary can still count it under its event type.
+     */
+    public static Claim claim(JsonNode message, CallType defaultType) {
+        if (message == null || !message.isObject()) {
+            return new Claim(null, null);
+        }
+        JsonNode typeNode = message.get("type");
+        Optional<CallType> type = typeNode != null && typeNode.isTextual() ? CallType.of(typeNode.textValue())
+                : Optional.ofNullable(defaultType);
+        String eventType = null;
+        if (type.isPresent() && type.get() != CallType.TRACK) {
+            eventType = type.get().wireName();
+        } else if (type.isPresent() && message.path("event").isTextual()) {
+            eventType = EventCatalog.normalize(message.get("event").textValue())
+                    .filter(t -> !CallType.isCallName(t)).orElse(null);
+        }
+        String userId = textOrNull(message.get("userId"));
+        return new Claim(eventType, userId != null ? userId : textOrNull(message.get("anonymousId")));
     }
 
     private Optional<CallType> callType(JsonNode message, String path, CallType defaultType, AvroJsonReader reader) {
@@ -139,10 +173,10 @@ public final class EventMapper {
         return eventType;
     }
 
-    private static String eventId(JsonNode message, String path, AvroJsonReader reader) {
+    private static String eventId(JsonNode message, String path, AvroJsonReader reader, String assignedId) {
         JsonNode id = message.get("messageId");
         if (id == null || id.isNull() || (id.isTextual() && id.textValue().isEmpty())) {
-            return UUID.randomUUID().toString();
+            return assignedId != null ? assignedId : UUID.randomUUID().toString();
         }
         String idPath = JsonPaths.child(path, "messageId");
         if (!id.isTextual()) {

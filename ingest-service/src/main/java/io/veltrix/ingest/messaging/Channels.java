@@ -7,6 +7,8 @@ public final class Channels {
     public static final String EVENTS_RAW = "events-raw";
     /** Refused events → {@code events.rejected}. */
     public static final String EVENTS_REJECTED = "events-rejected";
+    /** What each replay did with each rejected event → {@code events.replays}. */
+    public static final String REPLAYS = "events-replays";
 
     private Channels() {
     }

@@ -30,6 +30,11 @@ public class EventPublisher {
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
     MutinyEmitter<byte[]> rejected;
 
+    @Inject
+    @Channel(Channels.REPLAYS)
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = BUFFER)
+    MutinyEmitter<byte[]> replays;
+
     /** An accepted event to {@code events.raw}, keyed by player so each player's events stay in order. */
     public Uni<Void> accepted(String playerId, byte[] payload, Map<String, String> properties) {
         return raw.sendMessage(message(playerId, payload, properties));
@@ -38,6 +43,11 @@ public class EventPublisher {
     /** A refused event, with why, to {@code events.rejected}. */
     public Uni<Void> rejected(String key, byte[] payload, Map<String, String> properties) {
         return rejected.sendMessage(message(key, payload, properties));
+    }
+
+    /** What a replay did with one rejected event, to {@code events.replays}, keyed by its first rejection's id. */
+    public Uni<Void> replayed(String rejectionId, byte[] payload, Map<String, String> properties) {
+        return replays.sendMessage(message(rejectionId, payload, properties));
     }
 
     private static Message<byte[]> message(String key, byte[] payload, Map<String, String> properties) {

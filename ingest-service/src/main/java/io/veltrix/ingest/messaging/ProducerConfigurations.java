@@ -3,6 +3,7 @@ package io.veltrix.ingest.messaging;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.BatcherBuilder;
 import org.apache.pulsar.client.impl.conf.ProducerConfigurationData;
@@ -15,17 +16,26 @@ public class ProducerConfigurations {
     @Produces
     @Identifier("events-raw-producer")
     ProducerConfigurationData eventsRaw() {
-        return keyBased();
+        return keyBased(Channels.EVENTS_RAW);
     }
 
     @Produces
     @Identifier("events-rejected-producer")
     ProducerConfigurationData eventsRejected() {
-        return keyBased();
+        return keyBased(Channels.EVENTS_REJECTED);
     }
 
-    private static ProducerConfigurationData keyBased() {
+    @Produces
+    @Identifier("events-replays-producer")
+    ProducerConfigurationData eventsReplays() {
+        return keyBased(Channels.REPLAYS);
+    }
+
+    private static ProducerConfigurationData keyBased(String channel) {
         ProducerConfigurationData data = new ProducerConfigurationData();
+        // A producer name must be unique on its topic: the connector would name it after the channel, and a second
+        // ingest replica (or the processor, which also writes events.rejected) could then not connect at all.
+        data.setProducerName("ingest-" + channel + "-" + UUID.randomUUID());
         data.setBatcherBuilder(BatcherBuilder.KEY_BASED);
         data.setBatchingMaxPublishDelayMicros(TimeUnit.MILLISECONDS.toMicros(2));
         // fail fast when the broker is gone: the request answers 503 instead of hanging

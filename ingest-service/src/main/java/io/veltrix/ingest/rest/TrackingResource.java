@@ -1,16 +1,13 @@
 package io.veltrix.ingest.rest;
 
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Uni;
 import io.veltrix.ingest.config.IngestConfig;
 import io.veltrix.ingest.mapping.CallType;
 import io.veltrix.ingest.service.IngestOutcome;
 import io.veltrix.ingest.service.IngestRequest;
 import io.veltrix.ingest.service.IngestService;
-import io.veltrix.ingest.service.RequestRefusedException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -27,7 +24,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * The Segment/RudderStack HTTP tracking API. Existing analytics SDKs send here unchanged: point their host
@@ -57,17 +53,23 @@ public class TrackingResource {
             description = "Body {\"batch\": [...events], \"writeKey\"?, \"sentAt\"?, \"context\"?}. Each event has a 'type' "
                     + "(track, identify, page, screen, group, alias). A refused event never refuses the others.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @APIResponse(responseCode = "200", description = "Every event was answered (see each status)",
+    @APIResponse(responseCode = "200", description = "Every event was answered (see each status): accepted, duplicate "
+            + "or rejected with reason and path; a bad event never refuses the others",
             content = @Content(schema = @Schema(implementation = IngestResponse.class)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON or gzip, empty batch",
+    @APIResponse(responseCode = "400", description = "Malformed JSON or gzip, no 'batch' array, empty batch",
             content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-    @APIResponse(responseCode = "401", description = "Missing or unknown write key; nothing published")
-    @APIResponse(responseCode = "413", description = "Request over the size limit",
+    @APIResponse(responseCode = "401", description = "Missing or unknown write key; nothing published",
             content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-    @APIResponse(responseCode = "429", description = "Too many events waiting for Pulsar; retry after Retry-After")
-    @APIResponse(responseCode = "503", description = "Pulsar or the registry unavailable; the body says which events "
-            + "were persisted; retry the others after Retry-After")
-    public Uni<Response> batch(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    @APIResponse(responseCode = "413", description = "Request over 500 KB after decompression (the limit is in the body)",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "415", description = "Content-Encoding other than gzip",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many events waiting for Pulsar; retry after Retry-After",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "Pulsar or the registry unavailable: the body says which events "
+            + "were persisted (none is reported accepted that Pulsar did not persist); send the others again after Retry-After",
+            content = @Content(schema = @Schema(implementation = IngestResponse.class)))
+    public Response batch(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return handle(body, headers, request, null);
     }
 
@@ -76,9 +78,23 @@ public class TrackingResource {
     @Blocking
     @Operation(summary = "Alias of /v1/batch (Segment's import endpoint)")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @APIResponse(responseCode = "200", description = "Every event was answered",
+    @APIResponse(responseCode = "200", description = "Every event was answered (see each status): accepted, duplicate "
+            + "or rejected with reason and path; a bad event never refuses the others",
             content = @Content(schema = @Schema(implementation = IngestResponse.class)))
-    public Uni<Response> importBatch(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    @APIResponse(responseCode = "400", description = "Malformed JSON or gzip, no 'batch' array, empty batch",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "401", description = "Missing or unknown write key; nothing published",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "413", description = "Request over 500 KB after decompression (the limit is in the body)",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "415", description = "Content-Encoding other than gzip",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many events waiting for Pulsar; retry after Retry-After",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "Pulsar or the registry unavailable: the body says which events "
+            + "were persisted (none is reported accepted that Pulsar did not persist); send the others again after Retry-After",
+            content = @Content(schema = @Schema(implementation = IngestResponse.class)))
+    public Response importBatch(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return handle(body, headers, request, null);
     }
 
@@ -87,13 +103,23 @@ public class TrackingResource {
     @Blocking
     @Operation(summary = "Send one track event", description = "The body is one event: {event, userId|anonymousId, properties, ...}")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @APIResponse(responseCode = "200", description = "Accepted or duplicate",
+    @APIResponse(responseCode = "200", description = "Accepted, or a duplicate of an event accepted recently",
             content = @Content(schema = @Schema(implementation = IngestResponse.class)))
-    @APIResponse(responseCode = "400", description = "Refused (reason and path in the body), kept on events.rejected",
+    @APIResponse(responseCode = "400", description = "The event is refused (reason and JSON path in the body; kept on "
+            + "events.rejected), or the body is not JSON / gzip",
             content = @Content(schema = @Schema(implementation = IngestResponse.class)))
-    @APIResponse(responseCode = "413", description = "Event over 32 KB",
+    @APIResponse(responseCode = "401", description = "Missing or unknown write key; nothing published",
             content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
-    public Uni<Response> track(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    @APIResponse(responseCode = "413", description = "Event over 32 KB (kept on events.rejected) or request over 500 KB",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "415", description = "Content-Encoding other than gzip",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many events waiting for Pulsar; retry after Retry-After",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "Pulsar or the registry unavailable: nothing reported accepted "
+            + "that Pulsar did not persist; retry after Retry-After",
+            content = @Content(schema = @Schema(implementation = IngestResponse.class)))
+    public Response track(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return handle(body, headers, request, CallType.TRACK);
     }
 
@@ -102,9 +128,23 @@ public class TrackingResource {
     @Blocking
     @Operation(summary = "Say who a player is (traits)")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @APIResponse(responseCode = "200", description = "Accepted or duplicate",
+    @APIResponse(responseCode = "200", description = "Accepted, or a duplicate of an event accepted recently",
             content = @Content(schema = @Schema(implementation = IngestResponse.class)))
-    public Uni<Response> identify(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    @APIResponse(responseCode = "400", description = "The event is refused (reason and JSON path in the body; kept on "
+            + "events.rejected), or the body is not JSON / gzip",
+            content = @Content(schema = @Schema(implementation = IngestResponse.class)))
+    @APIResponse(responseCode = "401", description = "Missing or unknown write key; nothing published",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "413", description = "Event over 32 KB (kept on events.rejected) or request over 500 KB",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "415", description = "Content-Encoding other than gzip",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many events waiting for Pulsar; retry after Retry-After",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "Pulsar or the registry unavailable: nothing reported accepted "
+            + "that Pulsar did not persist; retry after Retry-After",
+            content = @Content(schema = @Schema(implementation = IngestResponse.class)))
+    public Response identify(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return handle(body, headers, request, CallType.IDENTIFY);
     }
 
@@ -113,9 +153,23 @@ public class TrackingResource {
     @Blocking
     @Operation(summary = "Record a page view")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @APIResponse(responseCode = "200", description = "Accepted or duplicate",
+    @APIResponse(responseCode = "200", description = "Accepted, or a duplicate of an event accepted recently",
             content = @Content(schema = @Schema(implementation = IngestResponse.class)))
-    public Uni<Response> page(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    @APIResponse(responseCode = "400", description = "The event is refused (reason and JSON path in the body; kept on "
+            + "events.rejected), or the body is not JSON / gzip",
+            content = @Content(schema = @Schema(implementation = IngestResponse.class)))
+    @APIResponse(responseCode = "401", description = "Missing or unknown write key; nothing published",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "413", description = "Event over 32 KB (kept on events.rejected) or request over 500 KB",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "415", description = "Content-Encoding other than gzip",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many events waiting for Pulsar; retry after Retry-After",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "Pulsar or the registry unavailable: nothing reported accepted "
+            + "that Pulsar did not persist; retry after Retry-After",
+            content = @Content(schema = @Schema(implementation = IngestResponse.class)))
+    public Response page(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return handle(body, headers, request, CallType.PAGE);
     }
 
@@ -124,9 +178,23 @@ public class TrackingResource {
     @Blocking
     @Operation(summary = "Record a screen view")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @APIResponse(responseCode = "200", description = "Accepted or duplicate",
+    @APIResponse(responseCode = "200", description = "Accepted, or a duplicate of an event accepted recently",
             content = @Content(schema = @Schema(implementation = IngestResponse.class)))
-    public Uni<Response> screen(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    @APIResponse(responseCode = "400", description = "The event is refused (reason and JSON path in the body; kept on "
+            + "events.rejected), or the body is not JSON / gzip",
+            content = @Content(schema = @Schema(implementation = IngestResponse.class)))
+    @APIResponse(responseCode = "401", description = "Missing or unknown write key; nothing published",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "413", description = "Event over 32 KB (kept on events.rejected) or request over 500 KB",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "415", description = "Content-Encoding other than gzip",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many events waiting for Pulsar; retry after Retry-After",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "Pulsar or the registry unavailable: nothing reported accepted "
+            + "that Pulsar did not persist; retry after Retry-After",
+            content = @Content(schema = @Schema(implementation = IngestResponse.class)))
+    public Response screen(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return handle(body, headers, request, CallType.SCREEN);
     }
 
@@ -135,9 +203,23 @@ public class TrackingResource {
     @Blocking
     @Operation(summary = "Associate a player with a group (guild, team)")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @APIResponse(responseCode = "200", description = "Accepted or duplicate",
+    @APIResponse(responseCode = "200", description = "Accepted, or a duplicate of an event accepted recently",
             content = @Content(schema = @Schema(implementation = IngestResponse.class)))
-    public Uni<Response> group(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    @APIResponse(responseCode = "400", description = "The event is refused (reason and JSON path in the body; kept on "
+            + "events.rejected), or the body is not JSON / gzip",
+            content = @Content(schema = @Schema(implementation = IngestResponse.class)))
+    @APIResponse(responseCode = "401", description = "Missing or unknown write key; nothing published",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "413", description = "Event over 32 KB (kept on events.rejected) or request over 500 KB",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "415", description = "Content-Encoding other than gzip",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many events waiting for Pulsar; retry after Retry-After",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "Pulsar or the registry unavailable: nothing reported accepted "
+            + "that Pulsar did not persist; retry after Retry-After",
+            content = @Content(schema = @Schema(implementation = IngestResponse.class)))
+    public Response group(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return handle(body, headers, request, CallType.GROUP);
     }
 
@@ -146,17 +228,37 @@ public class TrackingResource {
     @Blocking
     @Operation(summary = "Merge a previous id into a user id")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @APIResponse(responseCode = "200", description = "Accepted or duplicate",
+    @APIResponse(responseCode = "200", description = "Accepted, or a duplicate of an event accepted recently",
             content = @Content(schema = @Schema(implementation = IngestResponse.class)))
-    public Uni<Response> alias(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    @APIResponse(responseCode = "400", description = "The event is refused (reason and JSON path in the body; kept on "
+            + "events.rejected), or the body is not JSON / gzip",
+            content = @Content(schema = @Schema(implementation = IngestResponse.class)))
+    @APIResponse(responseCode = "401", description = "Missing or unknown write key; nothing published",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "413", description = "Event over 32 KB (kept on events.rejected) or request over 500 KB",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "415", description = "Content-Encoding other than gzip",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many events waiting for Pulsar; retry after Retry-After",
+            content = @Content(schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "503", description = "Pulsar or the registry unavailable: nothing reported accepted "
+            + "that Pulsar did not persist; retry after Retry-After",
+            content = @Content(schema = @Schema(implementation = IngestResponse.class)))
+    public Response alias(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return handle(body, headers, request, CallType.ALIAS);
     }
 
-    private Uni<Response> handle(byte[] body, HttpHeaders headers, HttpServerRequest request, CallType callType) {
+    /**
+     * Runs on a worker thread (the methods are {@code @Blocking}) and waits there for Pulsar's acknowledgements: every
+     * event has its own deadline ({@code veltrix.ingest.publish-timeout}), so the wait is bounded.
+     */
+    private Response handle(byte[] body, HttpHeaders headers, HttpServerRequest request, CallType callType) {
         IngestRequest ingestRequest = new IngestRequest(body == null ? new byte[0] : body,
                 headers.getHeaderString("Content-Encoding"), headers.getHeaderString(HttpHeaders.AUTHORIZATION),
                 callType, request.remoteAddress() == null ? null : request.remoteAddress().hostAddress());
-        return ingest.ingest(ingestRequest).map(outcome -> respond(outcome, callType != null));
+        IngestOutcome outcome = ingest.ingest(ingestRequest).await()
+                .atMost(config.publishTimeout().multipliedBy(2).plusSeconds(10));
+        return respond(outcome, callType != null);
     }
 
     private Response respond(IngestOutcome outcome, boolean single) {
@@ -167,19 +269,5 @@ public class TrackingResource {
         }
         int status = single && body.rejected() > 0 ? 400 : 200;
         return Response.status(status).entity(body).build();
-    }
-
-    @ServerExceptionMapper
-    public Response refused(RequestRefusedException e) {
-        Response.ResponseBuilder response = Response.status(e.status())
-                .type(MediaType.APPLICATION_JSON)
-                .entity(new ErrorResponse(false, e.reason(), e.path(), e.getMessage(), e.limit()));
-        if (e.status() == 429 || e.status() == 503) {
-            response.header(HttpHeaders.RETRY_AFTER, config.retryAfterSeconds());
-        }
-        if (e.status() == 401) {
-            response.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"veltrix\"");
-        }
-        return response.build();
     }
 }

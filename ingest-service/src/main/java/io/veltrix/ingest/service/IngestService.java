@@ -1,29 +1,23 @@
 package io.veltrix.ingest.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.veltrix.ingest.config.IngestConfig;
-import io.veltrix.ingest.mapping.CallType;
 import io.veltrix.ingest.mapping.EventMapper;
 import io.veltrix.ingest.mapping.IngestContext;
 import io.veltrix.ingest.mapping.JsonPaths;
-import io.veltrix.ingest.mapping.MappedEvent;
 import io.veltrix.ingest.mapping.Reasons;
 import io.veltrix.ingest.mapping.RequestParser;
 import io.veltrix.ingest.mapping.RequestParser.ParsedRequest;
 import io.veltrix.ingest.mapping.RequestParser.RawEvent;
-import io.veltrix.ingest.mapping.Violation;
-import io.veltrix.ingest.messaging.EventPublisher;
+import io.veltrix.ingest.messaging.RejectionProperties;
+import io.veltrix.ingest.service.EventPipeline.Handling;
 import io.veltrix.ingest.service.IngestOutcome.EventResult;
 import io.veltrix.ingest.service.IngestOutcome.Status;
 import io.veltrix.ingest.service.RejectionRecords.Rejection;
 import io.veltrix.ingest.service.WriteKeys.WriteKey;
-import io.veltrix.schemas.Topics;
-import io.veltrix.schemas.codec.CodecException;
-import io.veltrix.schemas.codec.RegisteredSchema;
-import io.veltrix.schemas.codec.RegistryCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -37,9 +31,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The tracking pipeline of one request: authenticate, parse, validate every event against its schema,
- * publish the valid ones to {@code events.raw} and the refused ones (with why) to {@code events.rejected},
- * and report each event's fate only once Pulsar acknowledged it.
+ * The tracking pipeline of one request: authenticate, decompress, parse, then hand every event to the
+ * {@link EventPipeline} (validate against its schema, publish to {@code events.raw} or, with why, to
+ * {@code events.rejected}), and report each event's fate only once Pulsar acknowledged it.
  *
  * <p>{@link #ingest} blocks (registry look-ups, decompression, parsing): call it on a worker thread. The
  * returned {@link Uni} completes when Pulsar has answered for every event.
@@ -47,29 +41,28 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class IngestService {
 
+    /** A batch context larger than this is not kept beside its rejected events (the events keep their own). */
+    static final int MAX_KEPT_BATCH_CONTEXT = 8 * 1024;
+
     private final IngestConfig config;
     private final WriteKeys writeKeys;
-    private final SchemaCatalog schemas;
-    private final RegistryCodec codec;
-    private final EventPublisher publisher;
-    private final RecentMessageIds recent;
+    private final EventPipeline pipeline;
     private final RequestParser parser;
+    private final ObjectMapper json;
     private final EventMapper mapper;
     private final IngestMetrics metrics;
-    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong inFlight;
 
-    public IngestService(IngestConfig config, WriteKeys writeKeys, SchemaCatalog schemas, RegistryCodec codec,
-                         EventPublisher publisher, RecentMessageIds recent, ObjectMapper objectMapper,
-                         MeterRegistry registry) {
+    public IngestService(IngestConfig config, WriteKeys writeKeys, SchemaCatalog schemas, EventPipeline pipeline,
+                         ObjectMapper objectMapper, IngestMetrics metrics) {
         this.config = config;
         this.writeKeys = writeKeys;
-        this.schemas = schemas;
-        this.codec = codec;
-        this.publisher = publisher;
-        this.recent = recent;
+        this.pipeline = pipeline;
+        this.json = objectMapper;
         this.parser = new RequestParser(objectMapper);
         this.mapper = new EventMapper(schemas::latest, config.maxFutureSkew(), config.maxEventAge());
-        this.metrics = new IngestMetrics(registry, inFlight);
+        this.metrics = metrics;
+        this.inFlight = metrics.inFlight();
     }
 
     public Uni<IngestOutcome> ingest(IngestRequest request) {
@@ -77,28 +70,32 @@ public class IngestService {
         metrics.requestSize(request.body().length);
         WriteKey headerKey = headerWriteKey(request.authorization());
         byte[] body = BodyDecoder.decode(request.body(), request.contentEncoding(), config.maxRequestBytes());
+        metrics.decodedSize(body.length);
         ParsedRequest parsed;
         try {
             parsed = request.callType() == null ? parser.parseBatch(body) : parser.parseSingle(body);
         } catch (RequestParser.InvalidRequestException e) {
             if (headerKey != null) {
                 // the caller is known: keep what it sent, so the problem can be found without logs
-                keepRefusedRequest(headerKey, e.reason(), e.path(), e.getMessage(), body, receivedAt);
+                keepRefusedRequest(headerKey, request, e.reason(), e.path(), e.getMessage(), body, receivedAt);
             }
             throw new RequestRefusedException(400, e.reason(), e.path(), e.getMessage());
         }
         WriteKey key = headerKey != null ? headerKey : writeKeys.find(parsed.writeKey())
                 .orElseThrow(IngestService::unauthorized);
+        metrics.events(parsed.events().size());
 
         IngestContext context = new IngestContext(receivedAt, key.id(), key.source(), request.clientIp(),
                 parsed.sentAt(), parsed.context());
+        Handling handling = new Handling(mapper, request.callType(), context, RejectionRecords.STAGE_INGEST, null,
+                rejectionProperties(request, parsed), Map.of(), false);
         List<Uni<EventResult>> results = new ArrayList<>(parsed.events().size());
         Set<String> idsInRequest = new HashSet<>();
         reserve(parsed.events().size());
         try {
             for (RawEvent event : parsed.events()) {
                 // nothing is sent before the join below subscribes: an exception here publishes nothing
-                results.add(handle(event, request.callType(), context, idsInRequest).eventually(inFlight::decrementAndGet));
+                results.add(pipeline.handle(event, handling, idsInRequest).eventually(inFlight::decrementAndGet));
             }
         } catch (RuntimeException e) {
             inFlight.addAndGet(-parsed.events().size());
@@ -116,102 +113,51 @@ public class IngestService {
                 });
     }
 
-    private Uni<EventResult> handle(RawEvent event, CallType callType, IngestContext context, Set<String> idsInRequest) {
-        MappedEvent mapped;
-        if (event.raw().length > config.maxEventBytes()) {
-            mapped = new MappedEvent(event.path(), null, messageId(event), null, null, null, null, null,
-                    List.of(new Violation(Reasons.EVENT_TOO_LARGE, event.path(), "the event is " + event.raw().length
-                            + " bytes, more than the limit of " + config.maxEventBytes() + " bytes")));
-        } else {
+    /** What a replay needs besides the stored event: the endpoint, the batch's sentAt and context, the caller. */
+    private Map<String, String> rejectionProperties(IngestRequest request, ParsedRequest parsed) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put(RejectionProperties.SCOPE, RejectionProperties.SCOPE_EVENT);
+        if (request.callType() != null) {
+            properties.put(RejectionProperties.CALL_TYPE, request.callType().wireName());
+        }
+        if (request.clientIp() != null) {
+            properties.put(RejectionProperties.CLIENT_IP, request.clientIp());
+        }
+        JsonNode sentAt = parsed.sentAt();
+        if (sentAt != null && sentAt.isValueNode() && !sentAt.isNull()) {
+            properties.put(RejectionProperties.BATCH_SENT_AT, sentAt.asText());
+        }
+        JsonNode context = parsed.context();
+        if (context != null && context.isObject()) {
             try {
-                mapped = mapper.map(event.node(), event.path(), callType, context);
-            } catch (CodecException e) {
-                throw registryUnavailable(e);
+                String text = json.writeValueAsString(context);
+                if (text.length() <= MAX_KEPT_BATCH_CONTEXT) {
+                    properties.put(RejectionProperties.BATCH_CONTEXT, text);
+                }
+            } catch (JsonProcessingException e) {
+                // a parsed tree always serializes; nothing to keep otherwise
             }
         }
-        if (!mapped.valid()) {
-            return reject(event, mapped, context);
-        }
-        String dedupeKey = context.sourceId() + '\u0000' + mapped.eventId();
-        if (!idsInRequest.add(dedupeKey) || recent.seen(dedupeKey)) {
-            metrics.duplicate(mapped.eventType());
-            return Uni.createFrom().item(result(event, mapped, Status.DUPLICATE));
-        }
-        byte[] payload;
-        try {
-            payload = codec.encode(mapped.schema(), mapped.record());
-        } catch (CodecException e) {
-            MappedEvent refused = new MappedEvent(mapped.path(), mapped.eventType(), mapped.eventId(), mapped.playerId(),
-                    mapped.schema(), null, mapped.library(), mapped.libraryVersion(),
-                    List.of(new Violation(Reasons.WRONG_TYPE, event.path(), e.getMessage())));
-            return reject(event, refused, context);
-        }
-        Timer.Sample sample = metrics.startPublish();
-        return publisher.accepted(mapped.playerId(), payload, Map.of(
-                        Topics.PROP_EVENT_TYPE, mapped.eventType(),
-                        Topics.PROP_EVENT_ID, mapped.eventId(),
-                        Topics.PROP_SOURCE_ID, context.sourceId(),
-                        Topics.PROP_SCHEMA_VERSION, mapped.schema().version()))
-                .ifNoItem().after(config.publishTimeout()).fail()
-                .map(ignored -> {
-                    recent.remember(dedupeKey);
-                    metrics.accepted(mapped.eventType(), sample);
-                    return result(event, mapped, Status.ACCEPTED);
-                })
-                .onFailure().recoverWithItem(failure -> {
-                    metrics.notPersisted(mapped.eventType(), failure);
-                    return result(event, mapped, Status.NOT_PERSISTED);
-                });
-    }
-
-    private Uni<EventResult> reject(RawEvent event, MappedEvent mapped, IngestContext context) {
-        Violation first = mapped.firstViolation();
-        // an unregistered name is the client's free text: never a metric tag
-        metrics.rejected(Reasons.UNKNOWN_EVENT_TYPE.equals(first.reason()) ? "unregistered" : mapped.eventType(),
-                first.reason());
-        Rejection rejection = new Rejection(first.reason(), first.path(), describe(mapped.violations()),
-                mapped.eventType(), mapped.eventId(), mapped.playerId(), context.sourceId(), context.writeKeyId(),
-                mapped.library(), mapped.libraryVersion(), mapped.schema() == null ? null : mapped.schema().version(),
-                context.receivedAt(), event.raw());
-        return publishRejection(rejection)
-                .map(ignored -> result(event, mapped, Status.REJECTED))
-                .onFailure().recoverWithItem(failure -> {
-                    metrics.notPersisted(mapped.eventType(), failure);
-                    return result(event, mapped, Status.NOT_PERSISTED);
-                });
-    }
-
-    private Uni<Void> publishRejection(Rejection rejection) {
-        RegisteredSchema schema;
-        try {
-            schema = schemas.latestRejection().orElseThrow(() -> new IllegalStateException(
-                    "io.veltrix.pipeline/RejectedEvent is not registered: run the schema registration"));
-        } catch (CodecException e) {
-            throw registryUnavailable(e);
-        }
-        byte[] payload = codec.encode(schema, RejectionRecords.build(schema, rejection));
-        String key = rejection.playerId() != null ? rejection.playerId()
-                : rejection.eventId() != null ? rejection.eventId() : rejection.writeKeyId();
-        Map<String, String> properties = new HashMap<>();
-        properties.put("reason", rejection.reason());
-        properties.put("stage", "ingest");
-        properties.put(Topics.PROP_SOURCE_ID, rejection.sourceId());
-        if (rejection.eventType() != null) {
-            properties.put(Topics.PROP_EVENT_TYPE, rejection.eventType());
-        }
-        if (rejection.eventId() != null) {
-            properties.put(Topics.PROP_EVENT_ID, rejection.eventId());
-        }
-        return publisher.rejected(key, payload, properties).ifNoItem().after(config.publishTimeout()).fail();
+        return properties;
     }
 
     /** A request refused as a whole by a known caller: kept on events.rejected, then answered 400. */
-    private void keepRefusedRequest(WriteKey key, String reason, String path, String message, byte[] body, Instant receivedAt) {
-        metrics.rejected(null, reason);
-        Rejection rejection = new Rejection(reason, path, message, null, null, null, key.source(), key.id(),
-                null, null, null, receivedAt, body);
+    private void keepRefusedRequest(WriteKey key, IngestRequest request, String reason, String path, String message,
+                                    byte[] body, Instant receivedAt) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put(RejectionProperties.SCOPE, RejectionProperties.SCOPE_REQUEST);
+        if (request.callType() != null) {
+            properties.put(RejectionProperties.CALL_TYPE, request.callType().wireName());
+        }
+        if (request.clientIp() != null) {
+            properties.put(RejectionProperties.CLIENT_IP, request.clientIp());
+        }
+        Rejection rejection = new Rejection(RejectionRecords.STAGE_INGEST, reason, path, message, null, null, null,
+                key.source(), key.id(), null, null, null, receivedAt, body, properties);
         try {
-            publishRejection(rejection).await().atMost(config.publishTimeout());
+            pipeline.publishRejection(rejection).await().atMost(config.publishTimeout().plusSeconds(1));
+        } catch (RequestRefusedException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new RequestRefusedException(503, "broker_unavailable", JsonPaths.ROOT,
                     "the refused request could not be recorded: Pulsar is unavailable, retry later");
@@ -248,33 +194,8 @@ public class IngestService {
 
     private static RequestRefusedException unauthorized() {
         return new RequestRefusedException(401, Reasons.UNAUTHORIZED, JsonPaths.ROOT,
-                "missing or unknown write key: send it as the HTTP Basic user or as 'writeKey' in the body");
-    }
-
-    private static RequestRefusedException registryUnavailable(CodecException e) {
-        return new RequestRefusedException(503, "registry_unavailable", JsonPaths.ROOT,
-                "the schema registry cannot be reached, nothing was accepted: retry later (" + e.getMessage() + ")");
-    }
-
-    private static String messageId(RawEvent event) {
-        var id = event.node() == null ? null : event.node().get("messageId");
-        return id != null && id.isTextual() ? id.textValue() : null;
-    }
-
-    private static EventResult result(RawEvent event, MappedEvent mapped, Status status) {
-        return new EventResult(event.index(), mapped.eventId(), mapped.eventType(), status,
-                status == Status.REJECTED ? mapped.violations() : List.of());
-    }
-
-    private static String describe(List<Violation> violations) {
-        StringBuilder text = new StringBuilder();
-        for (Violation v : violations) {
-            if (text.length() > 0) {
-                text.append("; ");
-            }
-            text.append(v.path()).append(": ").append(v.message()).append(" (").append(v.reason()).append(')');
-        }
-        return text.toString();
+                "missing or unknown write key: send it as the HTTP Basic user or as 'writeKey' in the body")
+                .challenge("Basic realm=\"veltrix\"");
     }
 
     /** For readiness and metrics. */

@@ -7,6 +7,7 @@ public class RequestRefusedException extends RuntimeException {
     private final String reason;
     private final String path;
     private final Integer limit;
+    private String challenge;
 
     public RequestRefusedException(int status, String reason, String path, String message, Integer limit) {
         super(message);
@@ -18,6 +19,12 @@ public class RequestRefusedException extends RuntimeException {
 
     public RequestRefusedException(int status, String reason, String path, String message) {
         this(status, reason, path, message, null);
+    }
+
+    /** The WWW-Authenticate challenge of a 401. */
+    public RequestRefusedException challenge(String value) {
+        this.challenge = value;
+        return this;
     }
 
     public int status() {
@@ -35,5 +42,10 @@ public class RequestRefusedException extends RuntimeException {
     /** The limit exceeded, in bytes, for 413. */
     public Integer limit() {
         return limit;
+    }
+
+    /** The WWW-Authenticate header value, for 401; null otherwise. */
+    public String challenge() {
+        return challenge;
     }
 }

@@ -1,5 +1,6 @@
 package io.veltrix.ingest.service;
 
+import io.quarkus.cache.CacheInvalidateAll;
 import io.quarkus.cache.CacheResult;
 import io.veltrix.schemas.EventCatalog;
 import io.veltrix.schemas.codec.RegisteredSchema;
@@ -27,6 +28,17 @@ public class SchemaCatalog {
     @CacheResult(cacheName = CACHE)
     public Optional<RegisteredSchema> latest(String eventType) {
         return codec.latest(EventCatalog.EVENTS_GROUP, EventCatalog.artifactId(eventType));
+    }
+
+    /** The latest version now, bypassing the cache (a replay validates against what the registry holds now). */
+    public Optional<RegisteredSchema> fresh(String eventType) {
+        return codec.latest(EventCatalog.EVENTS_GROUP, EventCatalog.artifactId(eventType));
+    }
+
+    /** Forgets every cached version: the next look-ups ask the registry. */
+    @CacheInvalidateAll(cacheName = CACHE)
+    public void forget() {
+        // the interceptor does the work
     }
 
     @CacheResult(cacheName = CACHE)
