@@ -1,0 +1,41 @@
+package io.veltrix.experiments.health;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import io.smallrye.health.api.AsyncHealthCheck;
+
+/**
+ * Ready when PostgreSQL answers and the experiments schema is migrated. Whether the processor's tables (the read
+ * contract) are there is reported as a detail only: the API works without them, results are then empty.
+ */
+@Readiness
+@ApplicationScoped
+public class DatabaseReadiness implements AsyncHealthCheck {
+
+    private final Pool pool;
+
+    public DatabaseReadiness(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        return pool.query("select (select count(*) from experiments.experiment) as experiments, "
+                        + "to_regclass('processing.participant') is not null as processing").execute()
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return HealthCheckResponse.named("experiments-database").up()
+                            .withData("experiments", row.getLong("experiments"))
+                            .withData("processingTablesReadable", row.getBoolean("processing"))
+                            .build();
+                })
+                .ifNoItem().after(Duration.ofSeconds(3)).fail()
+                .onFailure().recoverWithItem(e -> HealthCheckResponse.named("experiments-database").down()
+                        .withData("error", String.valueOf(e.getMessage())).build());
+    }
+}

@@ -1,0 +1,267 @@
+// Veltrix experiments dashboard: reads the experiments API with the read token and draws plain SVG.
+// No external resources (no CDN, no library). The token lives in this tab's sessionStorage; it can be given once
+// as /dashboard#token=... (the fragment is never sent to a server) and is then removed from the address bar.
+(function () {
+  'use strict';
+  const SVG = 'http://www.w3.org/2000/svg';
+  const COLORS = ['#2458c6', '#e07b00', '#1a7f37', '#8e44ad', '#c62828', '#00838f', '#6d4c41', '#ad1457'];
+  const TOKEN_KEY = 'veltrix.readToken';
+  const main = document.getElementById('experiments');
+  const login = document.getElementById('login');
+  const statusLine = document.getElementById('status');
+
+  function takeTokenFromFragment() {
+    const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+    if (m) {
+      sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(m[1]));
+      history.replaceState(null, '', location.pathname + location.search);
+    }
+  }
+
+  async function api(path) {
+    const res = await fetch(path, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem(TOKEN_KEY) } });
+    if (res.status === 401 || res.status === 403) {
+      const e = new Error('The token was refused'); e.auth = true; throw e;
+    }
+    if (!res.ok) { throw new Error(path + ': HTTP ' + res.status); }
+    return res.json();
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v !== undefined && v !== null) node.setAttribute(k, v);
+    }
+    children.flat().forEach(c => node.append(c instanceof Node ? c : document.createTextNode(String(c))));
+    return node;
+  }
+
+  function svg(tag, attrs, text) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  const pct = (x, digits = 1) => x === null || x === undefined ? '–' : (x * 100).toFixed(digits) + '%';
+  const signedPct = (x) => x === null || x === undefined ? '–' : (x >= 0 ? '+' : '') + (x * 100).toFixed(1) + '%';
+  const num = (x, digits = 3) => x === null || x === undefined ? '–' : Number(x).toFixed(digits);
+  const pval = (p) => p === null || p === undefined ? '–' : p < 0.0001 ? p.toExponential(1) : p.toFixed(4);
+  const int = (n) => Number(n).toLocaleString('en-US');
+
+  function showLogin(message) {
+    main.replaceChildren();
+    login.hidden = false;
+    document.getElementById('logout').hidden = true;
+    document.getElementById('login-error').textContent = message || '';
+    statusLine.textContent = '';
+  }
+
+  async function load() {
+    document.body.removeAttribute('data-loaded');
+    if (!sessionStorage.getItem(TOKEN_KEY)) { showLogin(''); return; }
+    login.hidden = true;
+    document.getElementById('logout').hidden = false;
+    statusLine.textContent = 'Loading…';
+    let experiments;
+    try {
+      experiments = await api('/api/v1/experiments');
+    } catch (e) {
+      if (e.auth) { sessionStorage.removeItem(TOKEN_KEY); showLogin('That token was refused. Use the read token.'); return; }
+      statusLine.textContent = 'Could not load experiments: ' + e.message; return;
+    }
+    const order = { running: 0, stopped: 1, draft: 2, archived: 3 };
+    experiments.sort((a, b) => order[a.status] - order[b.status]);
+    main.replaceChildren(...experiments.map(card));
+    if (!experiments.length) main.append(el('p', { class: 'empty' }, 'No experiments yet.'));
+    await Promise.all(experiments.map(fillResults));
+    statusLine.textContent = experiments.length + ' experiments · updated ' + new Date().toLocaleTimeString();
+    document.body.setAttribute('data-loaded', 'true');
+  }
+
+  function card(x) {
+    const section = el('section', { class: 'experiment', 'data-experiment': x.key },
+      el('h2', {}, x.name, ' ', el('span', { class: 'badge ' + x.status }, x.status)),
+      el('div', { class: 'key' }, x.key),
+      el('div', { class: 'meta' },
+        (x.phase ? 'Phase ' + x.phase + ' · ' : 'Not started · ') + 'coverage ' + pct(x.coverage, 0) +
+        ' · primary metric ' + (x.primaryMetric ? x.primaryMetric.name + ' (' + x.primaryMetric.kind + ')' : '–')),
+      x.description ? el('p', { class: 'muted' }, x.description) : '',
+      el('div', { class: 'results' }, el('p', { class: 'empty' }, x.phase ? 'Loading results…' : 'No results before the first start.')));
+    return section;
+  }
+
+  async function fillResults(x) {
+    if (!x.phase) return;
+    const target = main.querySelector('[data-experiment="' + CSS.escape(x.key) + '"] .results');
+    try {
+      const results = await api('/api/v1/experiments/' + encodeURIComponent(x.key) + '/results');
+      const spanHours = (Date.now() - Date.parse(results.windowFrom)) / 3.6e6;
+      const series = await api('/api/v1/experiments/' + encodeURIComponent(x.key) + '/timeseries?interval=' +
+        (spanHours > 72 ? 'day' : 'hour'));
+      target.replaceChildren(...renderResults(results, series));
+    } catch (e) {
+      target.replaceChildren(el('p', { class: 'error' }, 'Could not load results: ' + e.message));
+    }
+  }
+
+  function renderResults(r, series) {
+    const parts = [];
+    const total = r.variants.reduce((s, v) => s + v.participants, 0);
+    if (r.srm && r.srm.mismatch) {
+      const observed = r.variants.map(v => v.key + ' ' + int(v.participants)).join(' / ');
+      const expected = r.variants.map((v, i) => v.key + ' ' + int(Math.round(r.srm.expected[i]))).join(' / ');
+      parts.push(el('div', { class: 'srm-warning', role: 'alert' },
+        el('strong', {}, 'Sample ratio mismatch'),
+        ': participants ' + observed + ' do not match the configured weights (expected ' + expected + '; χ² = ' +
+        num(r.srm.chiSquare, 1) + ', p = ' + pval(r.srm.pValue) + '). Do not trust these results until the cause is found.'));
+    }
+    parts.push(el('table', { class: 'variants' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Variant'), el('th', {}, 'Weight'), el('th', {}, 'Participants'), el('th', {}, 'Share'))),
+      el('tbody', {}, r.variants.map((v, i) => el('tr', { 'data-variant': v.key },
+        el('td', {}, el('span', { style: 'color:' + COLORS[i % COLORS.length] }, '■ '), v.key + (i === 0 && v.key !== 'control' ? ' (control)' : '')),
+        el('td', {}, pct(v.weight, 0)), el('td', {}, int(v.participants)), el('td', {}, total ? pct(v.participants / total) : '–'))))));
+    parts.push(el('p', { class: 'muted' }, 'Phase ' + (r.phase ? r.phase.number : '–') + ': participants first exposed since ' +
+      new Date(r.windowFrom).toLocaleString() + '. Intervals are 95%; p-values are Holm-corrected over ' +
+      r.comparisons + ' comparisons.'));
+    r.metrics.forEach(m => parts.push(...renderMetric(m)));
+    parts.push(el('h3', {}, 'Traffic over time ', el('span', { class: 'kind' }, '(participants so far, per ' + series.interval + ', UTC)')));
+    parts.push(legend(series.variants));
+    parts.push(lineChart(series, p => p.participants, 'traffic-chart', v => int(v)));
+    parts.push(el('h3', {}, series.metric + ' over time ', el('span', { class: 'kind' },
+      '(' + (series.kind === 'conversion' ? 'conversion rate' : 'mean per participant') + ' so far)')));
+    parts.push(lineChart(series, p => p.value, 'metric-chart', v => series.kind === 'conversion' ? pct(v) : num(v, 2)));
+    return parts;
+  }
+
+  function renderMetric(m) {
+    const control = m.variants[0];
+    const rows = m.variants.map((v, i) => {
+      const c = v.vsControl;
+      const cls = c && c.significant ? (c.relativeLift > 0 || c.absoluteLift > 0 ? 'good' : 'bad') : '';
+      return el('tr', { 'data-variant': v.variant },
+        el('td', {}, v.variant + (i === 0 && v.variant !== 'control' ? ' (control)' : '')),
+        el('td', {}, int(v.participants)),
+        el('td', {}, m.kind === 'conversion' ? pct(v.value, 2) : num(v.value, 3)),
+        el('td', { class: cls }, c ? signedPct(c.relativeLift) : ''),
+        el('td', {}, c ? '[' + signedPct(c.relativeCi.lower) + ', ' + signedPct(c.relativeCi.upper) + ']' : ''),
+        el('td', {}, c ? pval(c.adjustedPValue) : ''),
+        el('td', {}, c ? pct(c.chanceToBeatControl) : ''));
+    });
+    return [
+      el('h3', { 'data-metric': m.metric }, m.metric + ' ', el('span', { class: 'kind' },
+        '(' + m.kind + (m.primary ? ', primary' : ', guardrail') + ')')),
+      el('table', { class: 'metric' },
+        el('thead', {}, el('tr', {}, ['Variant', 'Participants', m.kind === 'conversion' ? 'Conversion' : 'Mean',
+          'Lift vs ' + control.variant, '95% CI', 'p (Holm)', 'Chance to beat control'].map(h => el('th', {}, h)))),
+        el('tbody', {}, rows)),
+      ciChart(m)];
+  }
+
+  // Horizontal confidence-interval bars of the relative lift of each treatment, with a dashed line at 0.
+  function ciChart(m) {
+    const treatments = m.variants.slice(1).filter(v => v.vsControl);
+    const width = 860, left = 150, right = 230, rowH = 34, top = 10, axisH = 30;
+    const height = top + treatments.length * rowH + axisH;
+    const root = svg('svg', { class: 'ci-chart', 'data-metric': m.metric, width, height, viewBox: `0 0 ${width} ${height}`,
+      role: 'img', 'aria-label': '95% confidence intervals of the relative lift of ' + m.metric });
+    const bounds = [0];
+    treatments.forEach(v => {
+      const c = v.vsControl;
+      [c.relativeCi.lower, c.relativeCi.upper, c.relativeLift].forEach(x => { if (x !== null && isFinite(x)) bounds.push(x); });
+    });
+    let lo = Math.min(...bounds), hi = Math.max(...bounds);
+    const pad = Math.max((hi - lo) * 0.08, 0.01);
+    lo -= pad; hi += pad;
+    const plotW = width - left - right;
+    const x = v => left + (v - lo) / (hi - lo) * plotW;
+    ticks(lo, hi, 6).forEach(t => {
+      root.append(svg('line', { class: 'grid', x1: x(t), x2: x(t), y1: top, y2: height - axisH }));
+      root.append(svg('text', { x: x(t), y: height - axisH + 18, 'text-anchor': 'middle' }, signedPct(t)));
+    });
+    root.append(svg('line', { class: 'axis', x1: left, x2: width - right, y1: height - axisH, y2: height - axisH }));
+    root.append(svg('line', { class: 'zero', x1: x(0), x2: x(0), y1: top - 4, y2: height - axisH }));
+    treatments.forEach((v, i) => {
+      const c = v.vsControl;
+      const cy = top + i * rowH + rowH / 2;
+      const color = c.significant ? (c.relativeLift > 0 ? '#1a7f37' : '#c62828') : '#55657a';
+      root.append(svg('text', { x: left - 12, y: cy + 4, 'text-anchor': 'end' }, v.variant));
+      if (c.relativeCi.lower !== null && c.relativeCi.upper !== null) {
+        root.append(svg('rect', { class: 'ci-bar', 'data-variant': v.variant, x: x(c.relativeCi.lower), y: cy - 7,
+          width: Math.max(1, x(c.relativeCi.upper) - x(c.relativeCi.lower)), height: 14, rx: 3,
+          fill: color, 'fill-opacity': 0.28, stroke: color, 'stroke-width': 1.5 }));
+        root.append(svg('circle', { class: 'ci-point', cx: x(c.relativeLift), cy, r: 5, fill: color }));
+      }
+      root.append(svg('text', { x: width - right + 12, y: cy + 4 },
+        signedPct(c.relativeLift) + '  [' + signedPct(c.relativeCi.lower) + ', ' + signedPct(c.relativeCi.upper) + ']'));
+    });
+    return root;
+  }
+
+  function legend(keys) {
+    return el('div', { class: 'legend' }, keys.map((k, i) => el('span', { style: '--c:' + COLORS[i % COLORS.length] }, k)));
+  }
+
+  // One line per variant over the time buckets.
+  function lineChart(series, pick, cls, format) {
+    const width = 860, height = 230, left = 70, right = 56, top = 12, bottom = 34;
+    const root = svg('svg', { class: cls, width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
+      'aria-label': cls === 'traffic-chart' ? 'Participants over time per variant' : series.metric + ' over time per variant' });
+    const points = series.points;
+    if (!points.length) {
+      root.append(svg('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle' }, 'No participants yet'));
+      return root;
+    }
+    const values = points.flatMap(p => p.variants.map(pick)).filter(v => v !== null && isFinite(v));
+    const hi = Math.max(...values, 0) * 1.08 || 1;
+    const n = points.length;
+    const x = i => left + (n === 1 ? (width - left - right) / 2 : i / (n - 1) * (width - left - right));
+    const y = v => top + (1 - v / hi) * (height - top - bottom);
+    ticks(0, hi, 5).forEach(t => {
+      root.append(svg('line', { class: 'grid', x1: left, x2: width - right, y1: y(t), y2: y(t) }));
+      root.append(svg('text', { x: left - 8, y: y(t) + 4, 'text-anchor': 'end' }, format(t)));
+    });
+    root.append(svg('line', { class: 'axis', x1: left, x2: width - right, y1: height - bottom, y2: height - bottom }));
+    const every = Math.max(1, Math.ceil(n / 8));
+    points.forEach((p, i) => {
+      if (i % every === 0 || i === n - 1) {
+        const d = new Date(p.bucket);
+        const label = series.interval === 'hour'
+          ? d.toISOString().slice(5, 10) + ' ' + d.toISOString().slice(11, 16) : d.toISOString().slice(0, 10);
+        root.append(svg('text', { x: x(i), y: height - bottom + 18, 'text-anchor': 'middle' }, label));
+      }
+    });
+    series.variants.forEach((key, vi) => {
+      const color = COLORS[vi % COLORS.length];
+      const coords = points.map((p, i) => [x(i), pick(p.variants[vi])]).filter(c => c[1] !== null && isFinite(c[1]));
+      if (!coords.length) return;
+      const d = coords.map((c, i) => (i ? 'L' : 'M') + c[0].toFixed(1) + ',' + y(c[1]).toFixed(1)).join(' ');
+      root.append(svg('path', { class: 'series', 'data-variant': key, d, fill: 'none', stroke: color, 'stroke-width': 2.2 }));
+      coords.forEach(c => root.append(svg('circle', { cx: c[0], cy: y(c[1]), r: 3, fill: color })));
+    });
+    return root;
+  }
+
+  function ticks(lo, hi, count) {
+    const span = hi - lo;
+    if (!(span > 0)) return [lo];
+    const raw = span / count;
+    const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 2.5, 5, 10].map(s => s * mag).find(s => s >= raw) || raw;
+    const out = [];
+    for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-12; t += step) out.push(Math.abs(t) < step / 1e6 ? 0 : t);
+    return out;
+  }
+
+  login.addEventListener('submit', ev => {
+    ev.preventDefault();
+    const value = document.getElementById('token').value.trim();
+    if (!value) return;
+    sessionStorage.setItem(TOKEN_KEY, value);
+    load();
+  });
+  document.getElementById('logout').addEventListener('click', () => { sessionStorage.removeItem(TOKEN_KEY); showLogin(''); });
+  window.addEventListener('hashchange', () => { takeTokenFromFragment(); load(); });
+  takeTokenFromFragment();
+  load();
+})();

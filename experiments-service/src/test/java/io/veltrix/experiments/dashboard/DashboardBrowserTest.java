@@ -1,0 +1,149 @@
+package io.veltrix.experiments.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.veltrix.experiments.support.Api;
+import io.veltrix.experiments.support.Browser;
+import io.veltrix.experiments.support.Seeder;
+import io.veltrix.testing.RealStackResource;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in headless Chromium, as a person sees it: the experiments by name, a row per variant, the
+ * confidence-interval bars drawn where the numbers say, the traffic chart, and the SRM warning on a 45/55 split of
+ * a 50/50 experiment (and not on a healthy one). Screenshots go to target/dashboard-*.png.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)
+class DashboardBrowserTest {
+
+    @TestHTTPResource("/dashboard")
+    URL dashboard;
+
+    private static ChromeDriver browser;
+
+    @BeforeAll
+    static void openBrowser() throws Exception {
+        browser = Browser.start(2400);
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void showsResultsAsPicturesAndWarnsOfSampleRatioMismatch() throws Exception {
+        String skewed = Api.uniqueKey("dash-srm");
+        String healthy = Api.uniqueKey("dash-ok");
+        Api.createAndStart(Api.twoVariants(skewed, 1, 0.5), skewed);
+        Api.createAndStart(Api.twoVariants(healthy, 1, 0.5), healthy);
+        Instant now = Instant.now();
+        try (Seeder seeder = new Seeder()) {
+            seeder.backdateCurrentPhase(skewed, Duration.ofHours(20));
+            seeder.variant(skewed, "control", 900, 90, 5, 4.99, now.minus(Duration.ofHours(18)), now);
+            seeder.variant(skewed, "bonus", 1100, 176, 5, 4.99, now.minus(Duration.ofHours(18)), now);
+            seeder.backdateCurrentPhase(healthy, Duration.ofHours(20));
+            seeder.variant(healthy, "control", 1000, 100, 4, 4.99, now.minus(Duration.ofHours(18)), now);
+            seeder.variant(healthy, "bonus", 1010, 98, 4, 4.99, now.minus(Duration.ofHours(18)), now);
+        }
+
+        browser.get("about:blank");
+        browser.get(dashboard + "#token=" + Api.READ_TOKEN);
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+                .until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+        // the token left the address bar
+        assertFalse(browser.getCurrentUrl().contains(Api.READ_TOKEN));
+
+        WebElement card = browser.findElement(By.cssSelector("section[data-experiment='" + skewed + "']"));
+        assertEquals("Treasure bonus " + skewed + " RUNNING", card.findElement(By.tagName("h2")).getText());
+        WebElement warning = card.findElement(By.cssSelector(".srm-warning"));
+        assertTrue(warning.isDisplayed());
+        assertTrue(warning.getText().startsWith("Sample ratio mismatch"), warning.getText());
+        assertTrue(warning.getText().contains("control 900 / bonus 1,100"), warning.getText());
+        List<WebElement> rows = card.findElements(By.cssSelector("table.variants tbody tr"));
+        assertEquals(2, rows.size());
+        assertTrue(rows.get(1).getText().startsWith("■ bonus 50% 1,100 55.0%"), rows.get(1).getText());
+
+        // conversion: bonus 16% vs control 10% → +60% lift; the bar lies right of the zero line around the point
+        WebElement chart = card.findElement(By.cssSelector("svg.ci-chart[data-metric='treasure_claimed']"));
+        WebElement bar = chart.findElement(By.cssSelector("rect.ci-bar[data-variant='bonus']"));
+        WebElement point = chart.findElement(By.cssSelector("circle.ci-point"));
+        WebElement zero = chart.findElement(By.cssSelector("line.zero"));
+        double x = attr(bar, "x");
+        double width = attr(bar, "width");
+        double zeroX = attr(zero, "x1");
+        double svgWidth = attr(chart, "width");
+        assertTrue(width > 20, "a visible interval: " + width);
+        assertTrue(x > zeroX, "the whole interval is above 0 (significant): bar from " + x + ", zero at " + zeroX);
+        assertTrue(x + width < svgWidth, "inside the picture");
+        double cx = attr(point, "cx");
+        assertTrue(cx > x && cx < x + width, "the point estimate lies inside its interval");
+        assertTrue(chart.getText().contains("+60.0%"), chart.getText());
+        assertEquals(2, card.findElements(By.cssSelector("svg.ci-chart")).size(), "one chart per metric");
+        assertEquals(2, card.findElements(By.cssSelector("svg.traffic-chart path.series")).size(), "one line per variant");
+
+        WebElement ok = browser.findElement(By.cssSelector("section[data-experiment='" + healthy + "']"));
+        assertTrue(ok.findElements(By.cssSelector(".srm-warning")).isEmpty(), "no SRM warning on a healthy split");
+        assertEquals(2, ok.findElements(By.cssSelector("svg.ci-chart rect.ci-bar")).size());
+
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", "dashboard.png"),
+                StandardCopyOption.REPLACE_EXISTING);
+        screenshot(card, "dashboard-srm.png");
+        screenshot(ok, "dashboard-results.png");
+    }
+
+    @Test
+    void asksForTheTokenAndRefusesAWrongOne() throws Exception {
+        browser.get(dashboard.toString());
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
+        WebElement form = new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+        browser.findElement(By.id("token")).sendKeys("not-the-token");
+        form.findElement(By.tagName("button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(ExpectedConditions.textToBe(By.id("login-error"), "That token was refused. Use the read token."));
+        screenshot(form, "dashboard-login.png");
+        browser.findElement(By.id("token")).clear();
+        browser.findElement(By.id("token")).sendKeys(Api.READ_TOKEN);
+        browser.findElement(By.cssSelector("#login button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+                .until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+        assertFalse(browser.findElement(By.id("login")).isDisplayed());
+    }
+
+    private static double attr(WebElement element, String name) {
+        return Double.parseDouble(element.getDomAttribute(name));
+    }
+
+    /** A picture of one element (it must fit the 1280 × 2400 window). */
+    private static void screenshot(WebElement element, String name) throws Exception {
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView(true)", element);
+        Path file = element.getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(file, Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -1,0 +1,78 @@
+package io.veltrix.experiments.support;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium driven through Debian's chromedriver (no browser download). Installs both with apt-get
+ * when they are missing and we are root; otherwise fails saying what to install.
+ */
+public final class Browser {
+
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private Browser() {
+    }
+
+    /** A fresh headless Chromium (own profile folder), window 1280 × height. */
+    public static ChromeDriver start(int height) throws IOException {
+        ensureInstalled();
+        Path profile = Files.createTempDirectory("veltrix-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1",
+                "--user-data-dir=" + profile, "--window-size=1280," + height);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    static synchronized void ensureInstalled() {
+        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+            return;
+        }
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root || !Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
+            fail("the dashboard test needs Debian's Chromium and chromedriver (" + CHROMIUM + ", " + CHROMEDRIVER
+                    + "); install them: apt-get install -y chromium chromium-driver");
+        }
+        run(List.of("apt-get", "update", "-q"));
+        run(List.of("apt-get", "install", "-y", "-q", "chromium", "chromium-driver"));
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            fail("apt-get install chromium chromium-driver finished but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing");
+        }
+    }
+
+    private static void run(List<String> command) {
+        try {
+            File log = File.createTempFile("apt-", ".log");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+            builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
+            Process process = builder.start();
+            if (!process.waitFor(15, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                fail(String.join(" ", command) + " did not finish in 15 minutes");
+            }
+            if (process.exitValue() != 0) {
+                fail(String.join(" ", command) + " failed (exit " + process.exitValue() + "): " + Files.readString(log.toPath()));
+            }
+        } catch (IOException e) {
+            fail("cannot run " + command + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted: " + command);
+        }
+    }
+}
