@@ -13,6 +13,9 @@ public final class Topics {
     /** Messages that failed processing after bounded redeliveries. */
     public static final String RAW_DLQ = "persistent://" + NAMESPACE + "/events.raw-DLQ";
 
+    /** What ingest's replays settled: one marker per replayed rejection (makes a replay safe to run twice). */
+    public static final String REPLAYS = "persistent://" + NAMESPACE + "/events.replays";
+
     /** Message property: the event type, e.g. {@code treasure_claimed}. */
     public static final String PROP_EVENT_TYPE = "event_type";
     /** Message property: the event id (client messageId). */

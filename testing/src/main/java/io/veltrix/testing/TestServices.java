@@ -21,6 +21,9 @@ public final class TestServices {
     /** The write key every end-to-end test uses (not a secret: configured only for the test services). */
     public static final String WRITE_KEY = "e2e-write-key";
     public static final String SOURCE = "treasure-hunt";
+    /** The experiments API's tokens of the test services (not secrets: configured only for the test services). */
+    public static final String EXPERIMENTS_ADMIN_TOKEN = "e2e-experiments-admin-token";
+    public static final String EXPERIMENTS_READ_TOKEN = "e2e-experiments-read-token";
 
     private static TestServices instance;
 
@@ -81,6 +84,8 @@ public final class TestServices {
                 .env(stack.serviceEnvironment())
                 .systemProperty("veltrix.ingest.write-keys.e2e.key", WRITE_KEY)
                 .systemProperty("veltrix.ingest.write-keys.e2e.source", SOURCE)
+                .systemProperty("veltrix.experiments.admin-token", EXPERIMENTS_ADMIN_TOKEN)
+                .systemProperty("veltrix.experiments.read-token", EXPERIMENTS_READ_TOKEN)
                 .jvmOption("-Xmx384m")
                 .logsDir(stack.logsDir())
                 .marker("veltrix-e2e")

@@ -3,13 +3,15 @@ package io.veltrix.stack;
 import java.util.Locale;
 
 /**
- * The two independent stacks: {@code run} (the platform, `./veltrix up`) and {@code test}
- * (the test suite), so tests never disturb a running platform. Each has its own ports and
- * folder {@code ${veltrix.home}/<id>/}.
+ * The independent stacks: {@code run} (the platform, `./veltrix up`), {@code test} (the test suite)
+ * and {@code bench} (the benchmark, `./veltrix bench`), so neither tests nor benchmarks disturb a
+ * running platform. Each has its own ports and folder {@code ${veltrix.home}/<id>/}.
  */
 public enum Instance {
     RUN("run", 6650, 8090, 3181, 8085, 9085, false),
-    TEST("test", 6660, 8100, 3191, 8095, 9095, true);
+    TEST("test", 6660, 8100, 3191, 8095, 9095, true),
+    /** Durable like run (fsync on); the benchmark wipes its data itself before each start. */
+    BENCH("bench", 6670, 8110, 3201, 8105, 9105, false);
 
     private final String id;
     private final int pulsarPort;
@@ -70,7 +72,7 @@ public enum Instance {
                 return instance;
             }
         }
-        throw new StackException("unknown instance '" + value + "': use run or test");
+        throw new StackException("unknown instance '" + value + "': use run, test or bench");
     }
 
     @Override

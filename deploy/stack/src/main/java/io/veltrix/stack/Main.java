@@ -22,12 +22,15 @@ public final class Main {
 
     private static final String USAGE_TEXT = String.join(System.lineSeparator(),
             "usage: ./veltrix <command> [options]",
-            "  up [--instance run|test] [--no-services] [--no-build]",
+            "  up [--instance run|test] [--no-services] [--no-build] [--demo]",
             "                      start the servers (and the three services) in the foreground; Ctrl-C stops all",
+            "                      --demo: also create a demo experiment and play simulated game traffic into it",
             "  down [--instance run|test]    stop a running stack (and leftovers of a killed one)",
             "  status [--instance run|test]  is it running, and where",
             "  info [--instance run|test]    connection settings as KEY=VALUE lines (e.g. for eval/export)",
             "  supervise --instance test [--owner PID]   servers only, until the owner process exits (tests use it)",
+            "  simulate [options]            play simulated Treasure Hunt traffic into a running platform (--help)",
+            "  bench [--smoke]               the benchmark suite on its own stack instance; writes BENCHMARKS.md (--help)",
             "The instance defaults to run. Ports and other settings: see deploy/stack/README.md.");
 
     /** A service the run command starts. */
@@ -68,7 +71,7 @@ public final class Main {
         }
         switch (options.command) {
             case "up":
-                return up(options.instance, options.services);
+                return up(options.instance, options.services, options.demo);
             case "down":
                 System.out.println(Stack.stop(options.instance, Log.console()));
                 return OK;
@@ -90,6 +93,7 @@ public final class Main {
         String command;
         Instance instance = Instance.RUN;
         boolean services = true;
+        boolean demo;
         long owner = -1;
         String launchId = "";
 
@@ -123,6 +127,9 @@ public final class Main {
                         break;
                     case "--no-build":
                         break; // handled by the ./veltrix script
+                    case "--demo":
+                        o.demo = true;
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
@@ -139,6 +146,10 @@ public final class Main {
     }
 
     static int up(Instance instance, boolean withServices) {
+        return up(instance, withServices, false);
+    }
+
+    static int up(Instance instance, boolean withServices, boolean demo) {
         Settings settings = Settings.current();
         Layout layout = Layout.of(VeltrixHome.resolve(), instance);
         Classpath.preloadOwnClasses();
@@ -163,6 +174,10 @@ public final class Main {
 
         Map<String, String> serviceUrls = new LinkedHashMap<>();
         LocalSecrets secrets = LocalSecrets.of(layout.instanceDir());
+        DemoLauncher demoTraffic = demo && !services.isEmpty() ? new DemoLauncher(projectRoot, layout, log) : null;
+        if (demoTraffic != null) {
+            supervisor.beforeStop(demoTraffic::stop); // before the services it sends to
+        }
         if (!services.isEmpty()) {
             List<ServiceProcess> running = new ArrayList<>();
             supervisor.beforeStop(() -> {
@@ -193,6 +208,10 @@ public final class Main {
             row(System.out, "admin token", secrets.adminToken() + "  (experiments writes; read token "
                     + secrets.readToken() + ")");
             row(System.out, "credentials", layout.instanceDir().resolve("secrets.properties").toString());
+        }
+        if (demoTraffic != null && demoTraffic.start(supervisor, secrets, serviceUrls)) {
+            row(System.out, "demo", "experiment " + DemoLauncher.EXPERIMENT + " with simulated players: open the dashboard; "
+                    + "simulator log " + demoTraffic.logFile());
         }
         System.out.printf(java.util.Locale.ROOT, "Veltrix (%s) is up in %.1f s. Stop it with Ctrl-C or ./veltrix down%s%n",
                 instance.id(), (System.nanoTime() - started) / 1e9, instance == Instance.RUN ? "" : " --instance " + instance.id());

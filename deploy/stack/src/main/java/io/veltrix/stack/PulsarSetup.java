@@ -11,7 +11,7 @@ import java.util.List;
 final class PulsarSetup {
     static final String TENANT = "veltrix";
     static final String NAMESPACE = "veltrix/events";
-    static final List<String> TOPICS = List.of("events.raw", "events.rejected", "events.raw-DLQ");
+    static final List<String> TOPICS = List.of("events.raw", "events.rejected", "events.raw-DLQ", "events.replays");
     static final int RETENTION_MINUTES = 7 * 24 * 60;
     static final int RETENTION_MB = 10 * 1024;
 

@@ -7,6 +7,7 @@ import io.smallrye.reactive.messaging.pulsar.PulsarClientService;
 import io.veltrix.ingest.config.IngestConfig;
 import io.veltrix.ingest.messaging.Channels;
 import io.veltrix.ingest.messaging.EventPublisher;
+import io.veltrix.schemas.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.time.Instant;
@@ -29,7 +30,7 @@ import org.apache.pulsar.client.api.Schema;
 @ApplicationScoped
 public class ReplayLog {
 
-    public static final String TOPIC = "persistent://veltrix/events/events.replays";
+    public static final String TOPIC = Topics.REPLAYS;
 
     /**
      * One replayed rejection's outcome.

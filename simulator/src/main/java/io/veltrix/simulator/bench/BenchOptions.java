@@ -1,0 +1,27 @@
+package io.veltrix.simulator.bench;
+
+import io.veltrix.stack.Instance;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What to measure and how hard.
+ *
+ * @param smoke        the short CI mode: small numbers, the same phases
+ * @param instance     the stack instance (bench: its own, fresh; test: the shared test stack, for CI)
+ * @param events       events through ingest, which become the processor's backlog
+ * @param batchSize    events per request
+ * @param concurrency  requests outstanding in the ingest phase
+ * @param players      the simulated player pool
+ * @param perfDuration how long pulsar-perf produces
+ * @param e2eRate      the steady rate of the end-to-end phase, events/s
+ * @param e2eDuration  how long the end-to-end phase runs
+ * @param drainTimeout how long the processor may take to drain the backlog
+ * @param keepStack    leave the bench stack running afterwards
+ * @param profile      record the services with Java Flight Recorder and name their hottest methods
+ * @param projectRoot  where the services' jars and deploy/stack are
+ */
+public record BenchOptions(boolean smoke, Instance instance, long events, int batchSize, int concurrency, int players,
+                           Duration perfDuration, double e2eRate, Duration e2eDuration, Duration drainTimeout,
+                           boolean keepStack, boolean profile, Path projectRoot) {
+}

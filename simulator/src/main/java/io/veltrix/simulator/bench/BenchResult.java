@@ -1,0 +1,47 @@
+package io.veltrix.simulator.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every figure of one benchmark run. A phase that could not be measured is null, and the notes say why.
+ *
+ * @param machine   where it ran
+ * @param mode      "full" or "smoke"
+ * @param instance  the stack instance measured against
+ * @param raw       raw Pulsar produce rate (pulsar-perf)
+ * @param ingest    ingest into Pulsar at saturation
+ * @param processor the processor draining the backlog ingest left
+ * @param endToEnd  latency from ingest's answer to visible through experiments-service, at a steady rate
+ * @param memory    resident memory of each process during the end-to-end phase
+ * @param cpu       per phase, each process's share of the machine's CPU capacity
+ * @param notes     what went wrong or needs saying
+ */
+public record BenchResult(MachineInfo machine, String mode, String instance, Raw raw, Ingest ingest, Processor processor,
+                          EndToEnd endToEnd, Map<String, Memory> memory, Map<String, Map<String, Double>> cpu,
+                          List<String> notes) {
+
+    /** pulsar-perf produce with messages the size of an average realistic event. */
+    public record Raw(int messageBytes, long seconds, double messagesPerSecond, double megabitsPerSecond, double p50Millis,
+                      double p99Millis) {
+    }
+
+    /** Events through ingest's /v1/batch into Pulsar, closed loop. */
+    public record Ingest(long events, int batchSize, int concurrency, double seconds, double eventsPerSecond,
+                         double p50Millis, double p99Millis, long rejected, long notPersisted) {
+    }
+
+    /** The processor draining the backlog: from its first acknowledgement to an empty backlog. */
+    public record Processor(long events, double startupSeconds, double drainSeconds, double eventsPerSecond, boolean drained) {
+    }
+
+    /** The steady-rate phase. */
+    public record EndToEnd(double targetRate, double offeredRate, double acceptedRate, double seconds, long probes,
+                           long lostProbes, double p50Millis, double p99Millis, double maxMillis, double requestP50Millis,
+                           double requestP99Millis, long skippedEvents, long backlogAtEnd) {
+    }
+
+    /** Resident set size samples (once a second). */
+    public record Memory(double peakMiB, double meanMiB) {
+    }
+}

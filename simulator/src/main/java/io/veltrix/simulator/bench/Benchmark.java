@@ -1,0 +1,381 @@
+package io.veltrix.simulator.bench;
+
+import io.quarkus.logging.Log;
+import io.veltrix.simulator.client.ExperimentsClient;
+import io.veltrix.simulator.client.ExperimentsClient.MetricSpec;
+import io.veltrix.simulator.client.ExperimentsClient.VariantSpec;
+import io.veltrix.simulator.game.GameSettings;
+import io.veltrix.simulator.load.LoadReport;
+import io.veltrix.simulator.load.LoadRunner;
+import io.veltrix.simulator.load.LoadSettings;
+import io.veltrix.simulator.load.Simulation;
+import io.veltrix.stack.Instance;
+import io.veltrix.stack.LocalSecrets;
+import io.veltrix.stack.Ports;
+import io.veltrix.stack.ServiceProcess;
+import io.veltrix.stack.StackInfo;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark suite, one phase after the other on one stack instance:
+ * <ol>
+ * <li>ingest: {@code events} realistic events through {@code /v1/batch} in batches of 100, as fast as ingest
+ * answers ({@code concurrency} requests outstanding), with the processor not running, so they pile up as its
+ * backlog on a topic of this run;</li>
+ * <li>raw Pulsar: {@code pulsar-perf produce} against the same broker with messages of the average size ingest
+ * produced, the physical reference;</li>
+ * <li>processor: started on that backlog; from its first acknowledgement until the backlog (read from Pulsar's admin
+ * REST API) is 0;</li>
+ * <li>end to end: the game at a steady open-loop rate through all three services, with latency probes (ingest
+ * answered → counted by the processor and visible through experiments-service) and the services' memory sampled.</li>
+ * </ol>
+ * Every phase also records where the machine's CPU went.
+ */
+public final class Benchmark {
+
+    /** The processor's subscription (as in processor-service's configuration). */
+    static final String SUBSCRIPTION = "veltrix-processor";
+    /**
+     * The services' channel topics, overridden so that this run has a topic of its own (the test instance is shared
+     * with other tests). Coupled to ingest's and processor's application.properties.
+     */
+    static final String INGEST_TOPIC_PROPERTY = "mp.messaging.outgoing.events-raw.topic";
+    static final String PROCESSOR_TOPIC_PROPERTY = "mp.messaging.incoming.events-raw.topic";
+    static final String PROCESSOR_REJECTED_PRODUCER_PROPERTY = "mp.messaging.outgoing.events-rejected.producerName";
+
+    private final BenchOptions options;
+    private final List<String> notes = new ArrayList<>();
+    private final Map<String, Map<String, Double>> cpu = new LinkedHashMap<>();
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    /** What to undo on a shared instance before the services stop. */
+    private final List<Runnable> cleanUp = new ArrayList<>();
+
+    public Benchmark(BenchOptions options) {
+        this.options = options;
+    }
+
+    public BenchResult run() {
+        MachineInfo machine = MachineInfo.current();
+        Log.infof("machine: %s", machine.describe());
+        if (machine.loadAverage() >= 1.0 && !options.smoke()) {
+            notes.add(String.format(Locale.ROOT, "The machine was not quiet: load average %.2f at the start. Other processes "
+                    + "compete for the CPU; see the \"others\" column below.", machine.loadAverage()));
+            Log.warnf("load average %.2f: the figures will be distorted by other work on this machine", machine.loadAverage());
+        }
+        BenchStack stack = BenchStack.obtain(options.instance(), options.projectRoot(), options.keepStack());
+        StackInfo info = stack.info();
+        String runId = Long.toString(System.currentTimeMillis(), 36);
+        String topicName = "events.raw.bench-" + runId;
+        String perfTopicName = "bench-" + runId + ".pulsar-perf";
+        PulsarAdmin admin = new PulsarAdmin(info.pulsarAdminUrl());
+        LocalSecrets secrets = LocalSecrets.of(info.home());
+        CpuAccounting accounting = new CpuAccounting()
+                .track("ingest", () -> pid("ingest-service"))
+                .track("processor", () -> pid("processor-service"))
+                .track("experiments", () -> pid("experiments-service"))
+                .track("pulsar", () -> stack.serverPid("pulsar"))
+                .track("postgres", () -> stack.serverPid("postgres"), true)
+                .track("registry", () -> stack.serverPid("apicurio"))
+                .track("simulator", () -> ProcessHandle.current().pid());
+        BenchResult.Raw raw = null;
+        BenchResult.Ingest ingest = null;
+        BenchResult.Processor processor = null;
+        BenchResult.EndToEnd endToEnd = null;
+        Map<String, BenchResult.Memory> memory = new LinkedHashMap<>();
+        try {
+            admin.createTopic(topicName);
+            admin.createSubscription(topicName, SUBSCRIPTION);
+            start(List.of("experiments-service", "ingest-service"), info, secrets, PulsarAdmin.topic(topicName));
+            ExperimentsClient experiments = new ExperimentsClient(url("experiments-service"), secrets.adminToken(),
+                    secrets.readToken());
+            List<String> experimentKeys = benchExperiment(experiments, "bench-" + runId);
+            cleanUp.add(() -> experimentKeys.forEach(experiments::stop)); // no running experiment left behind
+            GameSettings game = GameSettings.defaults(options.players(), 0.2, "bench-" + runId, 42);
+            try (Simulation simulation = Simulation.prepare(url("ingest-service"), secrets.writeKey(), false, experiments,
+                    experimentKeys, game)) {
+
+                ingest = ingestPhase(simulation, accounting);
+                long backlog = admin.backlog(topicName, SUBSCRIPTION);
+                Log.infof("backlog of %s after the ingest phase: %,d (Pulsar counts batch entries)", topicName, backlog);
+
+                raw = rawPulsarPhase(info, admin, topicName, perfTopicName, accounting);
+
+                processor = processorPhase(admin, topicName, ingest == null ? 0 : ingest.events(), accounting,
+                        () -> launch(List.of("processor-service"), info, secrets, PulsarAdmin.topic(topicName)));
+
+                endToEnd = endToEndPhase(simulation, admin, topicName, runId, accounting, memory, stack);
+            }
+        } catch (RuntimeException e) {
+            Log.errorf(e, "the benchmark stopped early");
+            String message = String.valueOf(e.getMessage());
+            notes.add("The benchmark stopped early: " + (message.contains("\n") ? message.substring(0, message.indexOf('\n')) : message));
+        } finally {
+            if (options.instance() != Instance.BENCH) {
+                cleanUp.forEach(action -> {
+                    try {
+                        action.run();
+                    } catch (RuntimeException e) {
+                        Log.warnf("clean-up: %s", e.getMessage());
+                    }
+                });
+            }
+            stopServices();
+            if (options.profile()) {
+                notes.addAll(JfrSummary.summarize(info.logsDir(), List.of("ingest-service", "processor-service",
+                        "experiments-service")));
+            }
+            admin.deleteTopic(perfTopicName);
+            if (options.instance() != Instance.BENCH) {
+                admin.deleteTopic(topicName); // leave nothing behind on a shared instance
+            }
+            stack.stopIfOwned(options.keepStack());
+        }
+        return new BenchResult(machine, options.smoke() ? "smoke" : "full", options.instance().id(), raw, ingest, processor,
+                endToEnd, memory, cpu, notes);
+    }
+
+    private BenchResult.Ingest ingestPhase(Simulation simulation, CpuAccounting accounting) {
+        Log.infof("phase 1/4 ingest: %,d events in batches of %d, %d requests outstanding, processor stopped ...",
+                options.events(), options.batchSize(), options.concurrency());
+        LoadRunner runner = simulation.runner(new LoadSettings(0, options.batchSize(), options.concurrency(), null,
+                options.events()));
+        CpuAccounting.Sample before = accounting.sample();
+        LoadReport report = runner.run(r -> Log.info("  " + r.oneLine()), Duration.ofSeconds(10));
+        cpu.put("ingest", accounting.sample().sharesSince(before));
+        Log.info("  " + report.oneLine());
+        if (report.rejected() > 0 || report.notPersisted() > 0) {
+            notes.add("Ingest phase: " + report.rejected() + " events rejected, " + report.notPersisted()
+                    + " not persisted; first problems: " + report.problems());
+        }
+        return new BenchResult.Ingest(report.accepted(), options.batchSize(), options.concurrency(), report.seconds(),
+                report.acceptedRate(), report.latency().p50(), report.latency().p99(), report.rejected(), report.notPersisted());
+    }
+
+    private BenchResult.Raw rawPulsarPhase(StackInfo info, PulsarAdmin admin, String topicName, String perfTopicName,
+                                           CpuAccounting accounting) {
+        double average = admin.averageMessageBytes(topicName);
+        int size = (int) Math.round(average > 0 ? average : 400);
+        Log.infof("phase 2/4 raw Pulsar: pulsar-perf produce, %d-byte messages (the average of the ingest phase), %d s ...",
+                size, options.perfDuration().toSeconds());
+        Path dist = PulsarPerf.findDistribution(info.home().getParent());
+        admin.createTopic(perfTopicName);
+        CpuAccounting.Sample before = accounting.sample();
+        PulsarPerf.Result result = PulsarPerf.produce(dist, info.pulsarServiceUrl(), info.pulsarAdminUrl(),
+                PulsarAdmin.topic(perfTopicName), size, options.perfDuration(), info.logsDir().resolve("bench-pulsar-perf.log"));
+        CpuAccounting.Sample after = accounting.sample();
+        Map<String, Double> shares = after.sharesSince(before);
+        // the load generator is a process of its own, counted among "others" by the machine-wide figures
+        double capacity = Math.max(1e-9, after.machineTotal() - before.machineTotal());
+        double perf = Math.min(shares.getOrDefault("others", 0.0), result.cpuSeconds() / capacity);
+        shares.put("pulsar-perf", perf);
+        shares.put("others", shares.getOrDefault("others", 0.0) - perf);
+        cpu.put("raw pulsar", shares);
+        Log.infof("  %s", PulsarPerf.format(result));
+        admin.deleteTopic(perfTopicName);
+        return new BenchResult.Raw(size, options.perfDuration().toSeconds(), result.messagesPerSecond(),
+                result.megabitsPerSecond(), result.p50Millis(), result.p99Millis());
+    }
+
+    private BenchResult.Processor processorPhase(PulsarAdmin admin, String topicName, long events, CpuAccounting accounting,
+                                                 java.util.function.Supplier<List<ServiceProcess>> launchProcessor) {
+        Log.infof("phase 3/4 processor: draining the backlog of %,d events ...", events);
+        long initial = admin.backlog(topicName, SUBSCRIPTION);
+        CpuAccounting.Sample before = accounting.sample();
+        long launched = System.nanoTime();
+        List<ServiceProcess> processor = launchProcessor.get(); // measured from here: it consumes while it boots
+        long firstProgress = -1;
+        long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+        long backlog = initial;
+        long lastLog = System.nanoTime();
+        while (backlog != 0 && System.nanoTime() < deadline) {
+            sleep(100);
+            for (ServiceProcess p : processor) {
+                if (!p.isAlive()) {
+                    p.awaitReady(Duration.ofSeconds(1)); // throws with the tail of its log
+                }
+            }
+            backlog = admin.backlog(topicName, SUBSCRIPTION);
+            if (firstProgress < 0 && backlog >= 0 && backlog < initial) {
+                firstProgress = System.nanoTime();
+            }
+            if (System.nanoTime() - lastLog > 10_000_000_000L) {
+                Log.infof("  backlog %,d", backlog);
+                lastLog = System.nanoTime();
+            }
+        }
+        long end = System.nanoTime();
+        cpu.put("processor", accounting.sample().sharesSince(before));
+        processor.forEach(p -> p.awaitReady(Duration.ofSeconds(180)));
+        boolean drained = backlog == 0;
+        if (firstProgress < 0) {
+            firstProgress = end;
+        }
+        double drainSeconds = Math.max(1e-3, (end - firstProgress) / 1e9);
+        double startup = (firstProgress - launched) / 1e9;
+        long processed = drained ? events : Math.round(events * (1 - (double) backlog / Math.max(1, initial)));
+        if (!drained) {
+            notes.add(String.format(Locale.ROOT, "The processor did not drain the backlog within %d s (%,d of %,d entries left).",
+                    options.drainTimeout().toSeconds(), backlog, initial));
+        }
+        double rate = processed / drainSeconds;
+        Log.infof("  %,d events in %.1f s = %,.0f events/s (start-up %.1f s)", processed, drainSeconds, rate, startup);
+        return new BenchResult.Processor(processed, startup, drainSeconds, rate, drained);
+    }
+
+    private BenchResult.EndToEnd endToEndPhase(Simulation simulation, PulsarAdmin admin, String topicName, String runId,
+                                               CpuAccounting accounting, Map<String, BenchResult.Memory> memory,
+                                               BenchStack stack) {
+        Log.infof("phase 4/4 end to end: %,.0f events/s for %d s through all three services ...", options.e2eRate(),
+                options.e2eDuration().toSeconds());
+        LoadRunner runner = simulation.runner(new LoadSettings(options.e2eRate(), options.batchSize(), 64,
+                options.e2eDuration(), 0));
+        LatencyProbe probe = new LatencyProbe(url("experiments-service"), runId);
+        runner.probes(probe);
+        Map<String, Long> pids = new LinkedHashMap<>();
+        services.forEach((name, process) -> pids.put(name.replace("-service", ""), process.pid()));
+        pids.put("pulsar", stack.serverPid("pulsar"));
+        pids.put("postgres", stack.serverPid("postgres"));
+        pids.put("registry", stack.serverPid("apicurio"));
+        pids.put("simulator", ProcessHandle.current().pid());
+        Map<String, double[]> rss = new LinkedHashMap<>(); // peak, sum, count
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rss-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleAtFixedRate(() -> pids.forEach((name, pid) -> ProcessStats.rssMiB(pid).ifPresent(mib -> {
+            synchronized (rss) {
+                double[] s = rss.computeIfAbsent(name, n -> new double[3]);
+                s[0] = Math.max(s[0], mib);
+                s[1] += mib;
+                s[2]++;
+            }
+        })), 1, 1, TimeUnit.SECONDS);
+        Thread probing = new Thread(probe, "latency-probe");
+        CpuAccounting.Sample before = accounting.sample();
+        probing.start();
+        LoadReport report = runner.run(r -> Log.info("  " + r.oneLine()), Duration.ofSeconds(10));
+        probe.stop();
+        cpu.put("end to end", accounting.sample().sharesSince(before));
+        sampler.shutdownNow();
+        try {
+            probing.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (rss) {
+            rss.forEach((name, s) -> memory.put(name, new BenchResult.Memory(s[0], s[2] == 0 ? 0 : s[1] / s[2])));
+        }
+        long backlogAtEnd = admin.backlog(topicName, SUBSCRIPTION);
+        var latency = probe.latencies();
+        Log.infof("  %s", report.oneLine());
+        Log.infof("  end-to-end probes: %d, p50 %.0f ms, p99 %.0f ms, max %.0f ms, lost %d; backlog at the end %,d",
+                latency.count(), latency.p50(), latency.p99(), latency.max(), probe.lost(), backlogAtEnd);
+        if (!report.reachedTarget()) {
+            notes.add(String.format(Locale.ROOT, "End-to-end phase: the simulator offered %,.0f events/s of the %,.0f/s target "
+                    + "(%,d events skipped because %d requests were outstanding).", report.offeredRate(), options.e2eRate(),
+                    report.skippedEvents(), 64));
+        }
+        if (report.rejected() > 0 || report.notPersisted() > 0) {
+            notes.add("End-to-end phase: " + report.rejected() + " events rejected, " + report.notPersisted()
+                    + " not persisted; first problems: " + report.problems());
+        }
+        return new BenchResult.EndToEnd(options.e2eRate(), report.offeredRate(), report.acceptedRate(), report.seconds(),
+                latency.count(), probe.lost(), latency.p50(), latency.p99(), latency.max(), report.latency().p50(),
+                report.latency().p99(), report.skippedEvents(), backlogAtEnd);
+    }
+
+    private List<String> benchExperiment(ExperimentsClient experiments, String key) {
+        try {
+            experiments.create(key, "Benchmark " + key, "Created by ./veltrix bench", 1.0,
+                    List.of(new VariantSpec("control", "Control", 0.5, Map.of("coins_multiplier", 1.0)),
+                            new VariantSpec("bonus", "Bonus", 0.5, Map.of("coins_multiplier", 1.5))),
+                    new MetricSpec("purchase_completed", "conversion"),
+                    List.of(new MetricSpec("treasure_claimed.coins", "mean")));
+            experiments.start(key);
+            return List.of(key);
+        } catch (RuntimeException e) {
+            notes.add("No experiment exposures in the load: the benchmark experiment could not be created or started ("
+                    + e.getMessage() + ").");
+            Log.warnf("cannot create the benchmark experiment: %s", e.getMessage());
+            return List.of();
+        }
+    }
+
+    private void start(List<String> modules, StackInfo info, LocalSecrets secrets, String topic) {
+        for (ServiceProcess process : launch(modules, info, secrets, topic)) {
+            process.awaitReady(Duration.ofSeconds(180));
+        }
+    }
+
+    private List<ServiceProcess> launch(List<String> modules, StackInfo info, LocalSecrets secrets, String topic) {
+        List<ServiceProcess> launched = new ArrayList<>();
+        for (String module : modules) {
+            ServiceProcess.Builder builder = ServiceProcess.builder("bench-" + module,
+                            ServiceProcess.runnerJar(options.projectRoot(), module))
+                    .httpPort(Ports.freePort())
+                    .env(info.serviceEnvironment())
+                    .env(secrets.serviceEnvironment())
+                    .logsDir(info.logsDir())
+                    .marker("veltrix-bench")
+                    .readyTimeout(Duration.ofSeconds(180));
+            // only the service that has the channel: a property for an unknown channel declares a broken one
+            if (module.equals("ingest-service")) {
+                builder.systemProperty(INGEST_TOPIC_PROPERTY, topic);
+            } else if (module.equals("processor-service")) {
+                builder.systemProperty(PROCESSOR_TOPIC_PROPERTY, topic);
+                if (options.instance() != Instance.BENCH) {
+                    // on a shared instance another processor may be connected to events.rejected under the default
+                    // producer name (the channel's)
+                    builder.systemProperty(PROCESSOR_REJECTED_PRODUCER_PROPERTY, "bench-processor-" + topic.hashCode());
+                }
+            }
+            if (options.profile()) {
+                builder.jvmOption("-XX:StartFlightRecording=filename=" + info.logsDir().resolve("bench-" + module + ".jfr")
+                        + ",settings=profile,dumponexit=true");
+            }
+            ServiceProcess process = builder.launch();
+            services.put(module, process);
+            launched.add(process);
+        }
+        return launched;
+    }
+
+    private void stopServices() {
+        List<String> names = new ArrayList<>(services.keySet());
+        for (int i = names.size() - 1; i >= 0; i--) {
+            try {
+                services.get(names.get(i)).stop();
+            } catch (RuntimeException e) {
+                Log.warnf("cannot stop %s: %s", names.get(i), e.getMessage());
+            }
+        }
+    }
+
+    private long pid(String module) {
+        ServiceProcess process = services.get(module);
+        return process == null ? -1 : process.pid();
+    }
+
+    private String url(String module) {
+        return services.get(module).baseUrl();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.veltrix.simulator.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veltrix.simulator.client.BatchOutcome;
+import io.veltrix.simulator.game.GameEvent;
+import io.veltrix.simulator.load.Latencies;
+import io.veltrix.simulator.load.LoadRunner;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * End-to-end latency, one probe at a time, inside the load: a {@code screen} event (a type the game's load never
+ * sends) rides in one of the load's batches; from the moment ingest answered that batch (accepted) the probe polls
+ * experiments-service's traffic API every {@value #POLL_MILLIS} ms until the processor's count of {@code screen}
+ * events includes it. The next probe leaves after the previous one was seen.
+ */
+public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
+
+    static final int POLL_MILLIS = 10;
+    private static final Duration GIVE_UP = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final String trafficUrl;
+    private final String playerId;
+    private final Latencies latencies = new Latencies();
+    private final AtomicReference<GameEvent> pending = new AtomicReference<>();
+    private final AtomicReference<Answer> answer = new AtomicReference<>();
+    private volatile boolean stopping;
+    private volatile long lost;
+
+    private record Answer(GameEvent probe, boolean accepted, long nanos) {
+    }
+
+    public LatencyProbe(String experimentsUrl, String runId) {
+        Instant from = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(2));
+        this.trafficUrl = experimentsUrl + "/api/v1/traffic/screen?from=" + from + "&to=" + from.plus(Duration.ofHours(3));
+        this.playerId = "bench-probe-" + runId;
+    }
+
+    @Override
+    public GameEvent poll() {
+        return pending.getAndSet(null);
+    }
+
+    @Override
+    public void answered(GameEvent probe, BatchOutcome outcome, long answeredNanos) {
+        answer.set(new Answer(probe, outcome != null && outcome.ok(), answeredNanos));
+    }
+
+    public void stop() {
+        stopping = true;
+    }
+
+    public Latencies.Snapshot latencies() {
+        return latencies.snapshot();
+    }
+
+    /** Probes that were not accepted or not seen within 30 s. */
+    public long lost() {
+        return lost;
+    }
+
+    @Override
+    public void run() {
+        long seen = count();
+        while (seen < 0 && !stopping) {
+            LockSupport.parkNanos(100_000_000L);
+            seen = count();
+        }
+        while (!stopping) {
+            GameEvent probe = new GameEvent("screen", null, playerId, UUID.randomUUID().toString(), Instant.now(),
+                    Map.of("name", "latency-probe"), null);
+            answer.set(null);
+            pending.set(probe);
+            Answer answered = awaitAnswer(probe);
+            if (answered == null) {
+                pending.set(null);
+                break;
+            }
+            if (!answered.accepted()) {
+                lost++;
+                continue;
+            }
+            long deadline = answered.nanos() + GIVE_UP.toNanos();
+            long current = seen;
+            while (current <= seen && System.nanoTime() < deadline && !stopping) {
+                LockSupport.parkNanos(POLL_MILLIS * 1_000_000L);
+                current = count();
+            }
+            long visible = System.nanoTime();
+            if (current > seen) {
+                latencies.recordNanos(visible - answered.nanos());
+                seen = current;
+            } else if (!stopping) {
+                lost++;
+                seen = count();
+            }
+            LockSupport.parkNanos(100_000_000L); // ~10 probes/s at most: a measurement, not load
+        }
+    }
+
+    private Answer awaitAnswer(GameEvent probe) {
+        while (!stopping) {
+            Answer a = answer.get();
+            if (a != null && a.probe() == probe) {
+                return a;
+            }
+            LockSupport.parkNanos(1_000_000L);
+        }
+        return null;
+    }
+
+    /** The processor's count of screen events in the window, as experiments-service shows it; -1 on error. */
+    private long count() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(trafficUrl))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return -1;
+            }
+            JsonNode body = JSON.readTree(response.body());
+            return body.path("total").asLong(-1);
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.veltrix.simulator.load;
+
+import io.veltrix.simulator.client.BatchEncoder;
+import io.veltrix.simulator.client.BatchOutcome;
+import io.veltrix.simulator.client.IngestClient;
+import io.veltrix.simulator.game.GameEvent;
+import io.veltrix.simulator.game.TreasureHuntGame;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * Plays the game into ingest. Open loop ({@code rate > 0}): batch k leaves at {@code start + k × batch/rate},
+ * whatever the answers' latency; a batch due while {@code maxInFlight} requests are outstanding is skipped and
+ * counted, so a slow server shows up as a shortfall against the target instead of silently lowering the offered
+ * rate, and latency is also measured from when each batch was due. Closed loop ({@code rate = 0}): as fast as the
+ * server answers with {@code maxInFlight} requests outstanding.
+ *
+ * <p>One thread (the caller's) generates, encodes and sends; answers are handled on the HTTP client's threads.
+ */
+public final class LoadRunner {
+
+    private static final int MAX_PROBLEMS = 5;
+
+    private final TreasureHuntGame game;
+    private final BatchEncoder encoder;
+    private final IngestClient ingest;
+    private final LoadSettings settings;
+    private final Semaphore window;
+    private volatile boolean stopping;
+    private volatile ProbeSource probes;
+
+    private final LongAdder offered = new LongAdder();
+    private final LongAdder skipped = new LongAdder();
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder duplicate = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder notPersisted = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder failedRequests = new LongAdder();
+    private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+    private final Latencies latency = new Latencies();
+    private final Latencies scheduleLatency = new Latencies();
+    private final AtomicLong lastAnswerNanos = new AtomicLong();
+    private volatile long startNanos;
+    private volatile long maxLagNanos;
+
+    public LoadRunner(TreasureHuntGame game, BatchEncoder encoder, IngestClient ingest, LoadSettings settings) {
+        this.game = game;
+        this.encoder = encoder;
+        this.ingest = ingest;
+        this.settings = settings;
+        this.window = new Semaphore(settings.maxInFlight());
+    }
+
+    /** Extra events to slip into batches (the benchmark's latency probes). */
+    public void probes(ProbeSource source) {
+        this.probes = source;
+    }
+
+    /** Ends the run after the current batch (from another thread, e.g. on Ctrl-C). */
+    public void stop() {
+        stopping = true;
+    }
+
+    /**
+     * Runs until the duration, the event count or {@link #stop()}, then waits (up to 60 s) for the outstanding
+     * answers.
+     *
+     * @param progress called about every {@code every} with the report so far (on the generating thread)
+     */
+    public LoadReport run(Consumer<LoadReport> progress, Duration every) {
+        startNanos = System.nanoTime();
+        lastAnswerNanos.set(startNanos);
+        long deadline = settings.duration() == null ? Long.MAX_VALUE : startNanos + settings.duration().toNanos();
+        long interval = settings.openLoop() ? settings.intervalNanos() : 0;
+        long nextProgress = every == null ? Long.MAX_VALUE : startNanos + every.toNanos();
+        long batchNumber = 0;
+        while (!stopping) {
+            long due = settings.openLoop() ? startNanos + batchNumber * interval : System.nanoTime();
+            if (due >= deadline || (settings.maxEvents() > 0 && offered.sum() + skipped.sum() >= settings.maxEvents())) {
+                break;
+            }
+            if (settings.openLoop()) {
+                waitUntil(due);
+                if (stopping) {
+                    break;
+                }
+                long lag = System.nanoTime() - due;
+                if (lag > maxLagNanos) {
+                    maxLagNanos = lag;
+                }
+                if (!window.tryAcquire()) {
+                    skipped.add(batchSize());
+                    batchNumber++;
+                    continue;
+                }
+            } else {
+                try {
+                    if (!window.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                        continue;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            sendBatch(due);
+            batchNumber++;
+            long now = System.nanoTime();
+            if (now >= nextProgress && progress != null) {
+                progress.accept(report());
+                nextProgress = now + every.toNanos();
+            }
+        }
+        long loopEnd = System.nanoTime();
+        try {
+            if (window.tryAcquire(settings.maxInFlight(), 60, TimeUnit.SECONDS)) {
+                window.release(settings.maxInFlight());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return report(Math.max(loopEnd, lastAnswerNanos.get()), loopEnd);
+    }
+
+    private int batchSize() {
+        long remaining = settings.maxEvents() > 0 ? settings.maxEvents() - offered.sum() - skipped.sum() : Long.MAX_VALUE;
+        return (int) Math.min(settings.batchSize(), Math.max(1, remaining));
+    }
+
+    private void sendBatch(long due) {
+        int size = batchSize();
+        List<GameEvent> events = new ArrayList<>(size);
+        ProbeSource probeSource = probes;
+        GameEvent probe = probeSource == null ? null : probeSource.poll();
+        for (int i = probe == null ? 0 : 1; i < size; i++) {
+            events.add(game.next());
+        }
+        if (probe != null) {
+            events.add(probe);
+        }
+        byte[] body = encoder.encode(events, Instant.now());
+        offered.add(events.size());
+        long sent = System.nanoTime();
+        ingest.send(body, events.size()).whenComplete((outcome, error) -> {
+            long answered = System.nanoTime();
+            try {
+                record(outcome == null ? BatchOutcome.failed(events.size(), String.valueOf(error)) : outcome, sent, due, answered);
+                if (probe != null) {
+                    probeSource.answered(probe, outcome, answered);
+                }
+            } finally {
+                window.release();
+            }
+        });
+    }
+
+    private void record(BatchOutcome outcome, long sent, long due, long answered) {
+        lastAnswerNanos.accumulateAndGet(answered, Math::max);
+        requests.increment();
+        statuses.computeIfAbsent(outcome.status(), s -> new LongAdder()).increment();
+        if (outcome.status() != 200) {
+            failedRequests.increment();
+        }
+        accepted.add(outcome.accepted());
+        duplicate.add(outcome.duplicate());
+        rejected.add(outcome.rejected());
+        notPersisted.add(outcome.notPersisted());
+        latency.recordNanos(answered - sent);
+        if (settings.openLoop()) {
+            scheduleLatency.recordNanos(answered - due);
+        }
+        if (outcome.firstProblem() != null && problems.size() < MAX_PROBLEMS) {
+            String problem = outcome.firstProblem();
+            if (problems.stream().noneMatch(p -> p.equals(problem))) {
+                problems.add(problem);
+            }
+        }
+    }
+
+    /** The report so far. */
+    public LoadReport report() {
+        long now = System.nanoTime();
+        return report(now, now);
+    }
+
+    private LoadReport report(long endNanos, long sendingEndNanos) {
+        Map<Integer, Long> byStatus = new TreeMap<>();
+        statuses.forEach((status, count) -> byStatus.put(status, count.sum()));
+        return new LoadReport((endNanos - startNanos) / 1e9, (sendingEndNanos - startNanos) / 1e9, settings.rate(), offered.sum(), skipped.sum(), accepted.sum(),
+                duplicate.sum(), rejected.sum(), notPersisted.sum(), requests.sum(), failedRequests.sum(), byStatus,
+                List.copyOf(problems), latency.snapshot(), scheduleLatency.snapshot(), maxLagNanos / 1e6,
+                settings.maxInFlight() - window.availablePermits());
+    }
+
+    private void waitUntil(long due) {
+        while (!stopping) {
+            long wait = due - System.nanoTime();
+            if (wait <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(Math.min(wait, 50_000_000L));
+        }
+    }
+
+    /** Events added to batches besides the game's, and told what became of them. */
+    public interface ProbeSource {
+        /** An event to add to the next batch, or null. Called on the generating thread. */
+        GameEvent poll();
+
+        /** The answer to the batch that carried {@code probe}; {@code answeredNanos} is {@link System#nanoTime()}. */
+        void answered(GameEvent probe, BatchOutcome outcome, long answeredNanos);
+    }
+}

@@ -1,0 +1,103 @@
+package io.veltrix.simulator.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.veltrix.simulator.client.BatchEncoder;
+import io.veltrix.simulator.client.IngestClient;
+import io.veltrix.simulator.game.GameSettings;
+import io.veltrix.simulator.game.TreasureHuntGame;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The load runner against a fake ingest (the JDK's HTTP server) that answers like ingest, slowly when asked to. */
+class LoadRunnerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private HttpServer server;
+    private final AtomicInteger events = new AtomicInteger();
+    private final AtomicReference<String> authorization = new AtomicReference<>();
+    private volatile long delayMillis;
+
+    private String start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(64));
+        server.createContext("/v1/batch", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+            JsonNode batch = JSON.readTree(body).path("batch");
+            events.addAndGet(batch.size());
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] answer = ("{\"success\":true,\"accepted\":" + batch.size() + ",\"duplicate\":0,\"rejected\":0,\"results\":[]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private LoadRunner runner(String url, LoadSettings settings) {
+        TreasureHuntGame game = new TreasureHuntGame(GameSettings.defaults(200, 0.2, "lr", 1), p -> List.of(), Clock.systemUTC());
+        IngestClient client = new IngestClient(url, "wk", false, Duration.ofSeconds(10), Executors.newFixedThreadPool(2));
+        return new LoadRunner(game, new BatchEncoder(), client, settings);
+    }
+
+    @Test
+    void openLoopKeepsTheScheduleAndEverythingSentArrives() throws IOException {
+        String url = start();
+        LoadReport report = runner(url, new LoadSettings(2000, 50, 64, Duration.ofSeconds(2), 0)).run(null, null);
+        // 2 s at 2,000 events/s: 80 batches were due; each was sent or (on a starved machine) counted as skipped
+        assertEquals(4000, report.offeredEvents() + report.skippedEvents());
+        assertEquals(report.offeredEvents(), report.accepted());
+        assertEquals(report.accepted(), events.get());
+        assertEquals(report.skippedEvents() == 0 && report.offeredRate() >= 1900, report.reachedTarget(), report.summary());
+        assertEquals("Basic d2s6", authorization.get(), "the write key as HTTP Basic user, empty password");
+    }
+
+    @Test
+    void aSlowServerShowsAsSkippedEventsNotAsALowerOfferedRateInDisguise() throws IOException {
+        String url = start();
+        delayMillis = 200; // 4 requests outstanding at most, 5 answers per second each: 20 batches/s of the 40 due
+        LoadReport report = runner(url, new LoadSettings(4000, 100, 4, Duration.ofSeconds(2), 0)).run(null, null);
+        assertTrue(report.skippedEvents() > 0, report.summary());
+        assertFalse(report.reachedTarget());
+        assertTrue(report.summary().contains("BELOW TARGET"), report.summary());
+        assertTrue(report.scheduleLatency().p99() >= report.latency().p50(), "latency from schedule includes the wait");
+    }
+
+    @Test
+    void closedLoopSendsExactlyTheAskedNumberOfEvents() throws IOException {
+        String url = start();
+        LoadReport report = runner(url, new LoadSettings(0, 100, 4, null, 1_050)).run(null, null);
+        assertEquals(1_050, report.offeredEvents());
+        assertEquals(1_050, report.accepted());
+        assertEquals(11, report.requests());
+        assertTrue(report.acceptedRate() > 0);
+    }
+}
