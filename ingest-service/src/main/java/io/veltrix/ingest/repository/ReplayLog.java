@@ -2,6 +2,7 @@ package io.veltrix.ingest.repository;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.pulsar.PulsarClientService;
 import io.veltrix.ingest.config.IngestConfig;
@@ -43,6 +44,7 @@ public class ReplayLog {
      * @param replayId      the replay run
      * @param at            when
      */
+    @RegisterForReflection // JSON on events.replays, read and written with an ObjectMapper: kept for native
     public record Marker(String rejectionId, String eventId, String outcome, String schemaVersion, String reason,
                          String replayId, Instant at) {
     }

@@ -1,9 +1,11 @@
 package io.veltrix.ingest.rest;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** What to replay. */
+/** What to replay. Read by AdminResource with its own ObjectMapper (the endpoint takes bytes): registered for native. */
+@RegisterForReflection
 @Schema(name = "ReplayRequest", description = "Which rejected events to validate again. Empty lists match everything.")
 public record ReplayRequest(
         @Schema(description = "start of the window (when the events were rejected), ISO-8601, inclusive", required = true,
