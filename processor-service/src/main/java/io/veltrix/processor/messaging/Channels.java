@@ -5,6 +5,8 @@ public final class Channels {
 
     /** {@code events.raw}, Key_Shared subscription {@code veltrix-processor}, batch receive. */
     public static final String EVENTS_RAW = "events-raw";
+    /** Valid events the processor refuses, with why → {@code events.rejected}. */
+    public static final String EVENTS_REJECTED = "events-rejected";
 
     private Channels() {
     }

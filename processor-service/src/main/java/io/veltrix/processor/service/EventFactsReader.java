@@ -11,19 +11,18 @@ import org.apache.avro.generic.GenericRecord;
 /** Reads {@link EventFacts} from a decoded event, whatever version of its schema it was written with. */
 public final class EventFactsReader {
 
-    static final String EXPOSURE_EVENT = "experiment_viewed";
-
     private EventFactsReader() {
     }
 
+    /** @throws IllegalArgumentException when the record is not a Veltrix event (no envelope, no ids) */
     public static EventFacts read(GenericRecord event) {
         String eventType = EventCatalog.eventType(event.getSchema().getName());
-        GenericRecord envelope = (GenericRecord) event.get("envelope");
+        GenericRecord envelope = field(event, "envelope") instanceof GenericRecord e ? e : null;
         if (envelope == null) {
             throw new IllegalArgumentException(event.getSchema().getFullName() + " has no envelope");
         }
         Map<String, Double> numbers = new LinkedHashMap<>();
-        Object properties = event.getSchema().getField("properties") == null ? null : event.get("properties");
+        Object properties = field(event, "properties");
         if (properties instanceof GenericRecord record) {
             for (Schema.Field field : record.getSchema().getFields()) {
                 Object value = record.get(field.pos());
@@ -33,11 +32,26 @@ public final class EventFactsReader {
             }
         }
         EventFacts.Exposure exposure = null;
-        if (EXPOSURE_EVENT.equals(eventType) && properties instanceof GenericRecord record) {
-            exposure = new EventFacts.Exposure(text(record.get("experiment_key")), text(record.get("variant")));
+        if (EventFacts.EXPOSURE_EVENT.equals(eventType) && properties instanceof GenericRecord record) {
+            exposure = new EventFacts.Exposure(text(field(record, "experiment_key")), text(field(record, "variant")));
         }
-        return new EventFacts(text(envelope.get("source_id")), text(envelope.get("event_id")), eventType,
-                text(envelope.get("player_id")), Instant.ofEpochMilli((Long) envelope.get("occurred_at")), numbers, exposure);
+        Object library = field(envelope, "library");
+        EventFacts.Origin origin = new EventFacts.Origin(text(field(envelope, "write_key_id")),
+                library instanceof GenericRecord l ? text(field(l, "name")) : null,
+                library instanceof GenericRecord l ? text(field(l, "version")) : null);
+        Object occurredAt = field(envelope, "occurred_at");
+        Object receivedAt = field(envelope, "received_at");
+        if (!(occurredAt instanceof Long)) {
+            throw new IllegalArgumentException(event.getSchema().getFullName() + " has no occurred_at");
+        }
+        Instant occurred = Instant.ofEpochMilli((Long) occurredAt);
+        return new EventFacts(text(field(envelope, "source_id")), text(field(envelope, "event_id")), eventType,
+                text(field(envelope, "player_id")), occurred,
+                receivedAt instanceof Long r ? Instant.ofEpochMilli(r) : null, numbers, exposure, origin);
+    }
+
+    private static Object field(GenericRecord record, String name) {
+        return record.getSchema().getField(name) == null ? null : record.get(name);
     }
 
     private static boolean isNumeric(Schema schema) {

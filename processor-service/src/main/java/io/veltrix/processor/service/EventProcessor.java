@@ -10,11 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-
 /**
- * Counts a batch of events exactly once: the dedupe records and every aggregate update of the batch commit
- * in ONE transaction, so a crash before the commit counts nothing and a redelivery after it counts nothing
- * again. The caller acknowledges the messages only after the returned {@link Uni} succeeded.
+ * Counts a batch of valid events exactly once: the dedupe records and every aggregate update of the batch
+ * commit in ONE transaction, so a crash before the commit counts nothing and a redelivery after it counts
+ * nothing again. The caller acknowledges the messages only after the returned {@link Uni} succeeded.
+ *
+ * <p>In the transaction, in this order: lock the batch's players (see {@link AggregateRepository#lockPlayers});
+ * record the event ids, keeping the new ones; live traffic; exposures (participants and their first exposure);
+ * the new events' contributions to the metrics of the participations they follow; and the metrics of the
+ * participants created or whose first exposure moved earlier, recomputed from the dedupe records.
  */
 @ApplicationScoped
 public class EventProcessor {
@@ -25,7 +29,7 @@ public class EventProcessor {
         this.aggregates = aggregates;
     }
 
-    /** Result of a batch: how many events were new (counted now) and how many had been counted before. */
+    /** Result of a batch: the events new (counted now) and how many had been counted before. */
     public record BatchResult(List<EventFacts> counted, int duplicates) {
     }
 
@@ -37,12 +41,17 @@ public class EventProcessor {
             unique.putIfAbsent(event.key(), event);
         }
         List<EventFacts> candidates = new ArrayList<>(unique.values());
-        return Panache.withTransaction(() -> aggregates.recordNew(candidates)
+        List<String> players = candidates.stream().map(EventFacts::playerId).toList();
+        return Panache.withTransaction(() -> aggregates.lockPlayers(players)
+                .flatMap(locked -> aggregates.recordNew(candidates))
                 .flatMap(fresh -> {
                     List<EventFacts> counted = candidates.stream().filter(e -> fresh.contains(e.key())).toList();
+                    List<EventFacts> exposures = counted.stream().filter(e -> e.exposure() != null).toList();
                     return aggregates.addTraffic(counted)
+                            .flatMap(done -> aggregates.addExposures(exposures))
+                            .flatMap(moved -> aggregates.addMetrics(counted)
+                                    .flatMap(done -> aggregates.recomputeMetrics(moved)))
                             .replaceWith(new BatchResult(counted, events.size() - counted.size()));
                 }));
     }
-
 }

@@ -1,0 +1,40 @@
+package io.veltrix.processor.health;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.veltrix.testing.RealStackResource;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)
+class HealthAndMetricsTest {
+
+    @Test
+    void readyWithTheDatabaseTheConsumerAndTheExperimentDefinitions() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("experiment definitions")));
+    }
+
+    @Test
+    void backlogAndDeadLetterSizeAreSampledFromThePulsarAdminApi() {
+        Pattern backlog = Pattern.compile("(?m)^veltrix_processor_backlog(\\{[^}]*\\})? [0-9.E]+$");
+        Pattern dlq = Pattern.compile("(?m)^veltrix_processor_dlq_size(\\{[^}]*\\})? [0-9.E]+$");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+            return backlog.matcher(metrics).find() && dlq.matcher(metrics).find();
+        });
+        given().when().get("/q/metrics").then()
+                .body(containsString("veltrix_processor_latency_occurred_seconds"))
+                .body(containsString("veltrix_processor_experiments_known"));
+    }
+}
