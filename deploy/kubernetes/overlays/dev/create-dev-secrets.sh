@@ -30,6 +30,7 @@ create experiments-tokens \
   --from-literal=VELTRIX_EXPERIMENTS_ADMIN_TOKEN="$admin" --from-literal=VELTRIX_EXPERIMENTS_READ_TOKEN="$read"
 create ingest-admin-tokens \
   --from-literal=VELTRIX_INGEST_ADMIN_TOKEN="$admin" --from-literal=VELTRIX_INGEST_READ_TOKEN="$read"
+create processor-admin-token --from-literal=VELTRIX_PROCESSOR_ADMIN_TOKEN="$admin"
 
 show() { kubectl -n "$ns" get secret "$1" -o "jsonpath={.data.$2}" | base64 -d; echo; }
 echo "write key:    $(show ingest-write-keys 'write-keys\.properties' | sed -n 's/^dev.key=//p')"

@@ -89,7 +89,7 @@ public final class RawEvents implements AutoCloseable {
             String eventType = EventCatalog.eventType(event.getSchema().getName());
             RegisteredSchema schema = schema(eventType);
             GenericRecord envelope = (GenericRecord) event.get("envelope");
-            byte[] payload = codec.encode(schema, event);
+            byte[] payload = encode(event);
             payloads.add(payload);
             sent[i] = producer.newMessage().key(envelope.get("player_id").toString()).value(payload)
                     .property(Topics.PROP_EVENT_TYPE, eventType)
@@ -100,6 +100,11 @@ public final class RawEvents implements AutoCloseable {
         }
         await(sent);
         return payloads;
+    }
+
+    /** The event as ingest would publish it: Apicurio-framed with the registry's latest schema of its type. */
+    public byte[] encode(GenericRecord event) {
+        return codec.encode(schema(EventCatalog.eventType(event.getSchema().getName())), event);
     }
 
     /** Publishes raw bytes (e.g. a poison message) with a key and an event_id property. */

@@ -102,6 +102,7 @@ class OneEventEndToEndTest {
     private static long count(String eventType, Instant at) {
         Instant minute = at.truncatedTo(ChronoUnit.MINUTES);
         return given().baseUri(services.url(TestServices.EXPERIMENTS))
+                .auth().oauth2(TestServices.EXPERIMENTS_READ_TOKEN)
                 .queryParam("from", minute.toString()).queryParam("to", minute.plusSeconds(60).toString())
                 .when().get("/api/v1/traffic/" + eventType)
                 .then().statusCode(200)

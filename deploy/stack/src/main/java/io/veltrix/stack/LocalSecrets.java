@@ -91,6 +91,7 @@ public final class LocalSecrets {
         env.put("VELTRIX_EXPERIMENTS_READ_TOKEN", readToken());
         // ingest's admin API (replay, rejected-events summary) takes the same tokens
         env.put("VELTRIX_INGEST_ADMIN_TOKEN", adminToken());
+        env.put("VELTRIX_PROCESSOR_ADMIN_TOKEN", adminToken());
         env.put("VELTRIX_INGEST_READ_TOKEN", readToken());
         return env;
     }

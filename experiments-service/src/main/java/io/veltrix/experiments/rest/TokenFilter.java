@@ -14,10 +14,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Bearer tokens for the experiments API ({@code /api/v1/experiments}, {@code /api/v1/assignments},
- * {@code /api/v1/sdk}): reads (GET) take the read or the admin token, writes the admin token. Missing or unknown
- * token: 401; the read token on a write: 403. {@code /api/features/{clientKey}} checks its key itself;
- * {@code /api/v1/traffic} (event counts, no experiment data) and {@code /dashboard} (a page without data; its
- * script sends the token) are open.
+ * {@code /api/v1/sdk}, {@code /api/v1/traffic}): reads (GET) take the read or the admin token, writes the admin
+ * token. Missing or unknown token: 401; the read token on a write: 403. {@code /api/features/{clientKey}} checks
+ * its key itself; {@code /dashboard} (a page without data; its script sends the token) is open.
  */
 @Singleton
 public class TokenFilter {
@@ -34,7 +33,7 @@ public class TokenFilter {
     public Optional<RestResponse<ErrorBody>> check(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         if (!(path.startsWith("/api/v1/experiments") || path.startsWith("/api/v1/assignments")
-                || path.startsWith("/api/v1/sdk"))) {
+                || path.startsWith("/api/v1/sdk") || path.startsWith("/api/v1/traffic"))) {
             return Optional.empty();
         }
         boolean read = HttpMethod.GET.equals(request.getMethod()) || HttpMethod.HEAD.equals(request.getMethod());

@@ -23,6 +23,16 @@ public interface ProcessorConfig {
     /** Backlog and dead-letter sampling, problem reports. */
     Monitoring monitoring();
 
+    /**
+     * Bearer token of the admin API (dead-letter re-drive). Absent: the admin API answers 403.
+     * From a Secret in production ({@code VELTRIX_PROCESSOR_ADMIN_TOKEN}), never committed.
+     */
+    java.util.Optional<String> adminToken();
+
+    /** The most dead letters one re-drive call moves back to events.raw. */
+    @WithDefault("10000")
+    int redriveMaxEvents();
+
     interface Batch {
         /** Most messages in one batch (and one transaction). */
         @WithDefault("1000")

@@ -73,8 +73,10 @@ public class BacklogMonitor {
             backlogAgeSeconds = Double.isNaN(earliest) ? Double.NaN
                     : earliest <= 0 ? 0 : Math.max(0, (System.currentTimeMillis() - earliest) / 1000.0);
             JsonNode dlq = stats(deadLetterTopic, false);
-            // no dead-letter topic yet: nothing was ever dead-lettered
-            deadLetters = dlq == null ? 0 : number(dlq.path("subscriptions").path(deadLetterSubscription), "msgBacklog").orElse(Double.NaN);
+            // no dead-letter topic, or not yet its subscription (the client creates it just before the first
+            // dead letter): nothing was ever dead-lettered
+            JsonNode dlqSub = dlq == null ? null : dlq.path("subscriptions").path(deadLetterSubscription);
+            deadLetters = dlqSub == null || dlqSub.isMissingNode() ? 0 : number(dlqSub, "msgBacklog").orElse(Double.NaN);
         } catch (IOException e) {
             backlog = backlogAgeSeconds = deadLetters = Double.NaN;
             problems.report("pulsar_admin_unreachable", adminUrl + ": " + e);

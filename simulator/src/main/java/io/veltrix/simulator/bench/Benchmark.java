@@ -42,6 +42,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Benchmark {
 
+    /** experiments-service's read token (the traffic API the latency probe polls needs it). */
+    private String readToken;
+
     /** The processor's subscription (as in processor-service's configuration). */
     static final String SUBSCRIPTION = "veltrix-processor";
     /**
@@ -78,6 +81,7 @@ public final class Benchmark {
         String perfTopicName = "bench-" + runId + ".pulsar-perf";
         PulsarAdmin admin = new PulsarAdmin(info.pulsarAdminUrl());
         LocalSecrets secrets = LocalSecrets.of(info.home());
+        readToken = secrets.readToken();
         CpuAccounting accounting = new CpuAccounting()
                 .track("ingest", () -> pid("ingest-service"))
                 .track("processor", () -> pid("processor-service"))
@@ -238,7 +242,7 @@ public final class Benchmark {
                 options.e2eDuration().toSeconds());
         LoadRunner runner = simulation.runner(new LoadSettings(options.e2eRate(), options.batchSize(), 64,
                 options.e2eDuration(), 0));
-        LatencyProbe probe = new LatencyProbe(url("experiments-service"), runId);
+        LatencyProbe probe = new LatencyProbe(url("experiments-service"), readToken, runId);
         runner.probes(probe);
         Map<String, Long> pids = new LinkedHashMap<>();
         services.forEach((name, process) -> pids.put(name.replace("-service", ""), process.pid()));

@@ -33,6 +33,7 @@ public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String trafficUrl;
+    private final String readToken;
     private final String playerId;
     private final Latencies latencies = new Latencies();
     private final AtomicReference<GameEvent> pending = new AtomicReference<>();
@@ -43,7 +44,8 @@ public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
     private record Answer(GameEvent probe, boolean accepted, long nanos) {
     }
 
-    public LatencyProbe(String experimentsUrl, String runId) {
+    public LatencyProbe(String experimentsUrl, String readToken, String runId) {
+        this.readToken = readToken;
         Instant from = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(2));
         this.trafficUrl = experimentsUrl + "/api/v1/traffic/screen?from=" + from + "&to=" + from.plus(Duration.ofHours(3));
         this.playerId = "bench-probe-" + runId;
@@ -126,6 +128,7 @@ public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
     private long count() {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(trafficUrl))
+                    .header("Authorization", "Bearer " + readToken)
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return -1;

@@ -64,6 +64,7 @@ final class ManifestRules {
     /** ... and whole Secrets whose keys are variable names (envFrom), e.g. one pair of variables per write key. */
     static final Map<String, List<String>> REQUIRED_SECRET_SOURCES = Map.of(
             "ingest-service", List.of("ingest-admin-tokens"),
+            "processor-service", List.of("processor-admin-token"),
             "experiments-service", List.of("experiments-tokens"));
 
     /** ... and files from a mounted Secret, named by a variable: write keys, re-read when the Secret changes. */
