@@ -224,7 +224,8 @@
     root.append(svg('line', { class: 'axis', x1: left, x2: width - right, y1: height - bottom, y2: height - bottom }));
     const every = Math.max(1, Math.ceil(n / 8));
     points.forEach((p, i) => {
-      if (i % every === 0 || i === n - 1) {
+      // the last point gets a label too, unless the previous label sits too close to it
+      if (i % every === 0 || (i === n - 1 && (n - 1) % every >= every / 2)) {
         const d = new Date(p.bucket);
         const label = series.interval === 'hour'
           ? d.toISOString().slice(5, 10) + ' ' + d.toISOString().slice(11, 16) : d.toISOString().slice(0, 10);

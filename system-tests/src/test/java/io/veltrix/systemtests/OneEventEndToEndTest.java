@@ -65,7 +65,7 @@ class OneEventEndToEndTest {
                 .body("results[0].messageId", equalTo(messageId));
 
         // on events.raw: keyed by player, framed by Apicurio, decodable with the schema the registry returns
-        try (TopicProbe probe = TopicProbe.open(services.stack())) {
+        try (TopicProbe probe = TopicProbe.sinceTestStart(services.stack())) {
             Message<byte[]> message = probe.awaitOne(Topics.RAW, TopicProbe.property(Topics.PROP_EVENT_ID, messageId),
                     Duration.ofSeconds(10));
             assertEquals(player, message.getKey());

@@ -3,6 +3,7 @@ package io.veltrix.testing;
 import io.veltrix.stack.StackInfo;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -12,34 +13,49 @@ import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Reader;
+import org.apache.pulsar.client.api.ReaderBuilder;
 import org.apache.pulsar.client.api.Schema;
 
 /**
- * Reads what is on a topic of the test stack, from the earliest message, without a subscription (a
- * Reader), so probing never takes messages away from the services under test.
+ * Reads what is on a topic of the test stack with a Reader, without a subscription, so probing never takes
+ * messages away from the services under test. {@link #since} reads from a moment on (with a minute of margin for
+ * clock differences): the shared test topics grow with every test and benchmark, and reading them from the
+ * earliest message gets slow; {@link #open} reads everything.
  */
 public final class TopicProbe implements AutoCloseable {
 
+    private static final Duration MARGIN = Duration.ofMinutes(1);
+    /** When this test JVM started probing: every test of it looks no further back (a test class runs in far less). */
+    private static final Instant TEST_JVM_START = Instant.now();
+
     private final PulsarClient client;
+    private final Instant since;
 
-    private TopicProbe(PulsarClient client) {
+    private TopicProbe(PulsarClient client, Instant since) {
         this.client = client;
+        this.since = since;
     }
 
+    /** Reads from the earliest message. */
     public static TopicProbe open(StackInfo stack) {
-        try {
-            return new TopicProbe(PulsarClient.builder().serviceUrl(stack.pulsarServiceUrl()).build());
-        } catch (PulsarClientException e) {
-            throw new IllegalStateException("cannot connect to Pulsar at " + stack.pulsarServiceUrl(), e);
-        }
+        return new TopicProbe(client(stack), null);
     }
 
-    /** Waits until {@code count} messages matching {@code match} are on the topic and returns them. */
+    /** Reads what was published from {@code since} (minus a minute) on. */
+    public static TopicProbe since(StackInfo stack, Instant since) {
+        return new TopicProbe(client(stack), since.minus(MARGIN));
+    }
+
+    /** Reads what was published since this test JVM started (minus a minute). */
+    public static TopicProbe sinceTestStart(StackInfo stack) {
+        return since(stack, TEST_JVM_START);
+    }
+
+    /** Waits until {@code count} messages matching {@code match} are on the topic and returns them, in topic order. */
     public List<Message<byte[]>> await(String topic, Predicate<Message<byte[]>> match, int count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Message<byte[]>> found = new ArrayList<>();
-        try (Reader<byte[]> reader = client.newReader(Schema.BYTES).topic(topic)
-                .startMessageId(MessageId.earliest).create()) {
+        try (Reader<byte[]> reader = reader(topic)) {
             while (found.size() < count) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -66,10 +82,9 @@ public final class TopicProbe implements AutoCloseable {
     /** Every message on the topic matching {@code match} now (reads up to the last message). */
     public List<Message<byte[]>> readAll(String topic, Predicate<Message<byte[]>> match) {
         List<Message<byte[]>> found = new ArrayList<>();
-        try (Reader<byte[]> reader = client.newReader(Schema.BYTES).topic(topic)
-                .startMessageId(MessageId.earliest).create()) {
+        try (Reader<byte[]> reader = reader(topic)) {
             while (reader.hasMessageAvailable()) {
-                Message<byte[]> message = reader.readNext(5, TimeUnit.SECONDS);
+                Message<byte[]> message = reader.readNext(10, TimeUnit.SECONDS);
                 if (message == null) {
                     break;
                 }
@@ -83,9 +98,34 @@ public final class TopicProbe implements AutoCloseable {
         }
     }
 
+    /** The single message matching {@code match} published from {@code since} (minus a minute) on, waiting for it. */
+    public static Message<byte[]> awaitOne(StackInfo stack, Instant since, String topic, Predicate<Message<byte[]>> match,
+                                           Duration timeout) {
+        try (TopicProbe probe = since(stack, since)) {
+            return probe.awaitOne(topic, match, timeout);
+        }
+    }
+
     /** A predicate on a message property, e.g. {@code property("event_id", id)}. */
     public static Predicate<Message<byte[]>> property(String name, String value) {
         return message -> value.equals(message.getProperty(name));
+    }
+
+    private Reader<byte[]> reader(String topic) throws PulsarClientException {
+        ReaderBuilder<byte[]> reader = client.newReader(Schema.BYTES).topic(topic).receiverQueueSize(2000);
+        if (since == null) {
+            return reader.startMessageId(MessageId.earliest).create();
+        }
+        long rollback = Math.max(1, Duration.between(since, Instant.now()).toMillis());
+        return reader.startMessageFromRollbackDuration(rollback, TimeUnit.MILLISECONDS).create();
+    }
+
+    private static PulsarClient client(StackInfo stack) {
+        try {
+            return PulsarClient.builder().serviceUrl(stack.pulsarServiceUrl()).build();
+        } catch (PulsarClientException e) {
+            throw new IllegalStateException("cannot connect to Pulsar at " + stack.pulsarServiceUrl(), e);
+        }
     }
 
     @Override

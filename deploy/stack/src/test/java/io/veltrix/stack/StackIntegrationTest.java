@@ -8,13 +8,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Starts (or reuses) the real test stack. Server-backed, so it runs only with
- * {@code -Dveltrix.stack.it=true}: {@code ./mvnw -f deploy/stack/pom.xml test -Dveltrix.stack.it=true -Dtest=StackIntegrationTest}.
+ * Starts (or reuses) the real test stack: the first module of the build that needs it, so the servers every later
+ * module's tests use are checked here first.
  */
-@EnabledIfSystemProperty(named = "veltrix.stack.it", matches = "true")
 class StackIntegrationTest {
 
     @Test

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.veltrix.stack.StackInfo;
 import io.veltrix.testing.RealStackResource;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,6 +15,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.flywaydb.core.Flyway;
 
 /**
  * Test fixture: writes what the processor would have aggregated for an experiment of this test's own (participants,
@@ -32,14 +35,31 @@ public final class Seeder implements AutoCloseable {
                     + "and to_regclass('processing.processed_event') is not null")) {
                 r.next();
                 if (!r.getBoolean(1)) {
-                    fail("the processor's tables (processing.participant, participant_metric, processed_event) are missing on "
-                            + "the test stack: they are created by processor-service's migrations; run its tests (or start it "
-                            + "once against the test stack) first");
+                    migrateProcessingSchema(stack);
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect to the test database", e);
         }
+    }
+
+    /**
+     * The processor owns the processing schema; on a fresh test stack it may not have migrated yet (this module can
+     * be tested alone), so apply its migrations as it would (same schema, same history table: its own Flyway later
+     * sees them applied).
+     */
+    private static void migrateProcessingSchema(StackInfo stack) {
+        Path root = Path.of(System.getProperty("veltrix.project.root", Path.of("..").toAbsolutePath().normalize().toString()));
+        Path migrations = root.resolve("processor-service/src/main/resources/db/migration");
+        if (!Files.isDirectory(migrations)) {
+            fail("the processor's tables are missing on the test stack and its migrations are not at " + migrations);
+        }
+        Flyway.configure()
+                .dataSource(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword())
+                .schemas("processing").createSchemas(true).table("flyway_schema_history")
+                .locations("filesystem:" + migrations)
+                .validateOnMigrate(false)
+                .load().migrate();
     }
 
     /** Moves the experiment's current phase (and start) back in time, as if it had been running for a while. */

@@ -11,11 +11,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-import io.veltrix.ingest.support.RecentMessages;
+import io.veltrix.testing.RealStackResource;
 import io.veltrix.ingest.support.Rejections;
 import io.veltrix.schemas.Topics;
 import io.veltrix.schemas.codec.RegistryCodec;
-import io.veltrix.testing.RealStackResource;
 import io.veltrix.testing.TopicProbe;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -156,7 +155,7 @@ class BadEventsTest {
         assertEquals(path, kept.field("path"));
         assertEquals("ingest", kept.field("stage"));
         assertArrayEquals(bad.getBytes(StandardCharsets.UTF_8), kept.payload(), "the event's own bytes, verbatim");
-        try (RecentMessages probe = RecentMessages.open()) {
+        try (TopicProbe probe = TopicProbe.sinceTestStart(RealStackResource.TestStack.get())) {
             probe.await(Topics.RAW, TopicProbe.property(Topics.PROP_EVENT_ID, id + "-a"), 1, Duration.ofSeconds(30));
             probe.await(Topics.RAW, TopicProbe.property(Topics.PROP_EVENT_ID, id + "-b"), 1, Duration.ofSeconds(30)).get(0);
         }
@@ -173,7 +172,7 @@ class BadEventsTest {
                 .then().statusCode(200)
                 .body("results[0].status", equalTo("accepted"))
                 .body("results[0].messageId", equalTo(messageId));
-        try (RecentMessages probe = RecentMessages.open()) {
+        try (TopicProbe probe = TopicProbe.sinceTestStart(RealStackResource.TestStack.get())) {
             Message<byte[]> message = probe.awaitOne(Topics.RAW, TopicProbe.property(Topics.PROP_EVENT_ID, messageId),
                     Duration.ofSeconds(30));
             assertEquals(player, message.getKey());
@@ -191,7 +190,7 @@ class BadEventsTest {
                         .replace("%ID%", id))
                 .when().post("/v1/track")
                 .then().statusCode(200).body("results[0].status", equalTo("accepted"));
-        try (RecentMessages probe = RecentMessages.open()) {
+        try (TopicProbe probe = TopicProbe.sinceTestStart(RealStackResource.TestStack.get())) {
             Message<byte[]> message = probe.awaitOne(Topics.RAW, TopicProbe.property(Topics.PROP_EVENT_ID, id),
                     Duration.ofSeconds(30));
             GenericRecord envelope = (GenericRecord) codec.decode(message.getValue()).record().get("envelope");

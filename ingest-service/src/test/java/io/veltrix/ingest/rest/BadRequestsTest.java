@@ -13,11 +13,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
-import io.veltrix.ingest.support.RecentMessages;
+import io.veltrix.testing.RealStackResource;
 import io.veltrix.ingest.support.Rejections;
 import io.veltrix.schemas.Topics;
 import io.veltrix.schemas.codec.RegistryCodec;
-import io.veltrix.testing.RealStackResource;
 import io.veltrix.testing.TopicProbe;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
@@ -113,7 +112,7 @@ class BadRequestsTest {
                 .header("Content-Encoding", "gzip").body(gzip(body))
                 .when().post("/v1/batch")
                 .then().statusCode(200).body("accepted", equalTo(2)).body("success", equalTo(true));
-        try (RecentMessages probe = RecentMessages.open()) {
+        try (TopicProbe probe = TopicProbe.sinceTestStart(RealStackResource.TestStack.get())) {
             probe.await(Topics.RAW, TopicProbe.property(Topics.PROP_EVENT_ID, id + "-1"), 1, Duration.ofSeconds(30)).get(0);
             probe.await(Topics.RAW, TopicProbe.property(Topics.PROP_EVENT_ID, id + "-2"), 1, Duration.ofSeconds(30)).get(0);
         }
@@ -148,7 +147,7 @@ class BadRequestsTest {
                 .body("{\"batch\":[" + clue(id) + "]}")
                 .when().post("/v1/batch")
                 .then().statusCode(200).body("results[0].status", equalTo("accepted"));
-        try (RecentMessages probe = RecentMessages.open()) {
+        try (TopicProbe probe = TopicProbe.sinceTestStart(RealStackResource.TestStack.get())) {
             probe.await(Topics.RAW, TopicProbe.property(Topics.PROP_EVENT_ID, id), 1, Duration.ofSeconds(30)).get(0);
             assertEquals(1, probe.readAll(Topics.RAW, TopicProbe.property(Topics.PROP_EVENT_ID, id)).size());
             assertTrue(probe.readAll(Topics.REJECTED, m -> m.getProperty(Topics.PROP_EVENT_ID) != null

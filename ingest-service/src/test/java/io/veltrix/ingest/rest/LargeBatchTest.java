@@ -9,11 +9,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.veltrix.ingest.support.RecentMessages;
+import io.veltrix.testing.RealStackResource;
+import io.veltrix.testing.TopicProbe;
 import io.veltrix.ingest.support.Rejections;
 import io.veltrix.schemas.Topics;
 import io.veltrix.schemas.codec.RegistryCodec;
-import io.veltrix.testing.RealStackResource;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ class LargeBatchTest {
                 .body("reason", equalTo("request_too_large"))
                 .body("limit", equalTo(512_000))
                 .body("message", containsString("512000 bytes"));
-        try (RecentMessages probe = RecentMessages.open()) {
+        try (TopicProbe probe = TopicProbe.sinceTestStart(RealStackResource.TestStack.get())) {
             assertEquals(0, probe.readAll(Topics.RAW, m -> id.equals(m.getKey())).size(), "nothing of it accepted");
         }
     }
@@ -103,7 +103,7 @@ class LargeBatchTest {
         for (String refusedId : refusedIds) {
             assertEquals("wrong_type", Rejections.ofEvent(codec, refusedId).field("reason"));
         }
-        try (RecentMessages probe = RecentMessages.open()) {
+        try (TopicProbe probe = TopicProbe.sinceTestStart(RealStackResource.TestStack.get())) {
             // answered accepted only after Pulsar acknowledged: all are there now, once each
             assertEquals(9_990, probe.readAll(Topics.RAW, m -> m.getKey() != null && m.getKey().startsWith(run + "-")).size());
         }

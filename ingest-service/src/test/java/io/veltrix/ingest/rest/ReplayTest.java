@@ -10,11 +10,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.veltrix.ingest.support.ProbeSchemas;
-import io.veltrix.ingest.support.RecentMessages;
+import io.veltrix.testing.RealStackResource;
 import io.veltrix.ingest.support.Rejections;
 import io.veltrix.schemas.Topics;
 import io.veltrix.schemas.codec.RegistryCodec;
-import io.veltrix.testing.RealStackResource;
 import io.veltrix.testing.TopicProbe;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -74,7 +73,7 @@ class ReplayTest {
                 .body("results.find { it.status == 'rejected' }.reason", equalTo("wrong_type"))
                 .body("results.find { it.status == 'rejected' }.path", equalTo("$.properties.level"));
 
-        try (RecentMessages probe = RecentMessages.open()) {
+        try (TopicProbe probe = TopicProbe.sinceTestStart(RealStackResource.TestStack.get())) {
             for (String eventId : List.of(id + "-1", id + "-2", generatedId)) {
                 List<Message<byte[]>> raw = probe.readAll(Topics.RAW, TopicProbe.property(Topics.PROP_EVENT_ID, eventId));
                 assertEquals(1, raw.size(), eventId + " on events.raw once");
@@ -103,7 +102,7 @@ class ReplayTest {
                 .body("{\"from\":\"" + from + "\",\"eventTypes\":[\"" + type + "\"],\"reasons\":[\"wrong_type\"]}")
                 .when().post("/admin/v1/replay")
                 .then().statusCode(200).body("candidates", equalTo(1)).body("skippedUnchanged", equalTo(1));
-        try (RecentMessages probe = RecentMessages.open()) {
+        try (TopicProbe probe = TopicProbe.sinceTestStart(RealStackResource.TestStack.get())) {
             assertEquals(1, probe.readAll(Topics.RAW, TopicProbe.property(Topics.PROP_EVENT_ID, id + "-1")).size());
             assertEquals(2, probe.readAll(Topics.REJECTED, TopicProbe.property(Topics.PROP_EVENT_ID, id + "-3")).size());
         }

@@ -31,7 +31,7 @@ class TrackingResourceTest {
                          "properties":{"session_id":"s","hunt_id":"h","clue_id":"c","clue_index":2}}""".formatted(id, id))
                 .when().post("/v1/track")
                 .then().statusCode(200).body("accepted", equalTo(1)).body("success", equalTo(true));
-        try (TopicProbe probe = TopicProbe.open(RealStackResource.TestStack.get())) {
+        try (TopicProbe probe = TopicProbe.sinceTestStart(RealStackResource.TestStack.get())) {
             Message<byte[]> message = probe.awaitOne(Topics.RAW, TopicProbe.property(Topics.PROP_EVENT_ID, id), Duration.ofSeconds(10));
             assertEquals("p-" + id, message.getKey());
             assertEquals("clue_found", message.getProperty(Topics.PROP_EVENT_TYPE));
@@ -58,7 +58,7 @@ class TrackingResourceTest {
                 .body("results[0].status", equalTo("rejected"))
                 .body("results[0].reason", equalTo("wrong_type"))
                 .body("results[0].path", equalTo("$.properties.clue_index"));
-        try (TopicProbe probe = TopicProbe.open(RealStackResource.TestStack.get())) {
+        try (TopicProbe probe = TopicProbe.sinceTestStart(RealStackResource.TestStack.get())) {
             Message<byte[]> message = probe.awaitOne(Topics.REJECTED, TopicProbe.property(Topics.PROP_EVENT_ID, id), Duration.ofSeconds(10));
             assertEquals("wrong_type", message.getProperty("reason"));
         }

@@ -2,6 +2,7 @@ package io.veltrix.ingest.support;
 
 import io.veltrix.schemas.Topics;
 import io.veltrix.schemas.codec.RegistryCodec;
+import io.veltrix.testing.RealStackResource;
 import io.veltrix.testing.TopicProbe;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -56,13 +57,13 @@ public final class Rejections {
 
     /** Every message on a topic matching {@code match} now (reads the topic to its end). */
     public static List<Message<byte[]>> all(String topic, Predicate<Message<byte[]>> match) {
-        try (RecentMessages probe = RecentMessages.open()) {
+        try (TopicProbe probe = TopicProbe.sinceTestStart(RealStackResource.TestStack.get())) {
             return probe.readAll(topic, match);
         }
     }
 
     private static List<Found> await(RegistryCodec codec, Predicate<Message<byte[]>> match, int count) {
-        try (RecentMessages probe = RecentMessages.open()) {
+        try (TopicProbe probe = TopicProbe.sinceTestStart(RealStackResource.TestStack.get())) {
             return probe.await(Topics.REJECTED, match, count, Duration.ofSeconds(30)).stream()
                     .map(m -> new Found(m, codec.decode(m.getValue()).record()))
                     .toList();

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.veltrix.processor.RawEvents;
-import io.veltrix.processor.TopicTail;
 import io.veltrix.schemas.Topics;
 import io.veltrix.stack.StackInfo;
 import io.veltrix.testing.Database;
@@ -71,7 +70,7 @@ class PoisonMessageTest {
 
         Map<String, byte[]> poison = Map.of("poison-garbage-" + suffix, garbage, "poison-unknown-schema-" + suffix, unknownSchema);
         for (Map.Entry<String, byte[]> sent : poison.entrySet()) {
-            Message<byte[]> dead = TopicTail.awaitOne(stack, Topics.RAW_DLQ, published,
+            Message<byte[]> dead = TopicProbe.awaitOne(stack, published, Topics.RAW_DLQ,
                     TopicProbe.property(Topics.PROP_EVENT_ID, sent.getKey()), Duration.ofSeconds(90));
             assertArrayEquals(sent.getValue(), dead.getValue());
             assertEquals(player, dead.getKey());

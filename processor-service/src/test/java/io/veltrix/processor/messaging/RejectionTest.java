@@ -9,7 +9,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.veltrix.processor.RawEvents;
 import io.veltrix.processor.TestExperiments;
-import io.veltrix.processor.TopicTail;
 import io.veltrix.schemas.Topics;
 import io.veltrix.schemas.codec.RegistryCodec;
 import io.veltrix.stack.StackInfo;
@@ -94,7 +93,7 @@ class RejectionTest {
     }
 
     private void assertRejected(Instant since, String eventId, byte[] sent, String reason, String path) {
-        Message<byte[]> message = TopicTail.awaitOne(stack, Topics.REJECTED, since,
+        Message<byte[]> message = TopicProbe.awaitOne(stack, since, Topics.REJECTED,
                 TopicProbe.property(Topics.PROP_EVENT_ID, eventId), Duration.ofSeconds(30));
         assertEquals(reason, message.getProperty("reason"));
         assertEquals("processor", message.getProperty("stage"));

@@ -89,7 +89,7 @@ class BrokerOutageTest {
                 .body("accepted", equalTo(2)).body("rejected", equalTo(1))
                 .body("results[0].status", equalTo("accepted"));
 
-        try (RecentMessages probe = RecentMessages.open(privateStack, started)) {
+        try (TopicProbe probe = TopicProbe.since(privateStack, started)) {
             for (String eventId : new String[] {id + "-before-1", id + "-before-2", id + "-during-1", id + "-during-2"}) {
                 assertEquals(1, probe.readAll(Topics.RAW, TopicProbe.property(Topics.PROP_EVENT_ID, eventId)).size(), eventId);
             }

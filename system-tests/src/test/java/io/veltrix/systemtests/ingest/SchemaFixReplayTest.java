@@ -103,7 +103,7 @@ class SchemaFixReplayTest {
                 .body("rejected", equalTo(1))
                 .body("results.find { it.status == 'rejected' }.reason", equalTo("wrong_type"));
 
-        try (RecentMessages probe = RecentMessages.open(stack, from)) {
+        try (TopicProbe probe = TopicProbe.since(stack, from)) {
             for (int i = 0; i < 5; i++) {
                 List<Message<byte[]>> raw = probe.readAll(Topics.RAW, TopicProbe.property(Topics.PROP_EVENT_ID, run + "-fix-" + i));
                 assertEquals(1, raw.size(), "on events.raw once");
@@ -127,7 +127,7 @@ class SchemaFixReplayTest {
                 .then().statusCode(200)
                 .body("accepted", equalTo(0)).body("rejected", equalTo(0))
                 .body("skippedAlreadyReplayed", equalTo(5)).body("skippedUnchanged", equalTo(1));
-        try (RecentMessages probe = RecentMessages.open(stack, from)) {
+        try (TopicProbe probe = TopicProbe.since(stack, from)) {
             assertEquals(5, probe.readAll(Topics.RAW, m -> m.getProperty(Topics.PROP_EVENT_ID) != null
                     && m.getProperty(Topics.PROP_EVENT_ID).startsWith(run + "-fix-")).size());
         }

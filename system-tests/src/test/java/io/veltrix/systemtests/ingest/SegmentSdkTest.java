@@ -10,6 +10,7 @@ import io.veltrix.stack.ServiceProcess;
 import io.veltrix.stack.StackInfo;
 import io.veltrix.testing.Database;
 import io.veltrix.testing.TestServices;
+import io.veltrix.testing.TopicProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ class SegmentSdkTest {
         assertEquals(0, result.exitCode(), "the SDK reported a failure:\n" + result.output());
         assertTrue(result.output().contains("\"http\":200"), result.output());
 
-        try (RecentMessages probe = RecentMessages.open(stack, started);
+        try (TopicProbe probe = TopicProbe.since(stack, started);
              RegistryCodec codec = RegistryCodec.connect(stack.registryUrl(), null)) {
             List<Message<byte[]>> messages = probe.await(Topics.RAW, m -> player.equals(m.getKey()), tracks + 1,
                     Duration.ofSeconds(30));

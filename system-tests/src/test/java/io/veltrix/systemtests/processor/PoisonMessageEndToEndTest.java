@@ -70,7 +70,7 @@ class PoisonMessageEndToEndTest {
                 Duration.ofNanos(System.nanoTime() - sentAt).toMillis());
 
         for (int i = 0; i < poison.length; i++) {
-            Message<byte[]> dead = TopicTail.awaitOne(services.stack(), Topics.RAW_DLQ, published,
+            Message<byte[]> dead = TopicProbe.awaitOne(services.stack(), published, Topics.RAW_DLQ,
                     TopicProbe.property(Topics.PROP_EVENT_ID, poisonIds[i]), Duration.ofSeconds(90));
             assertArrayEquals(poison[i], dead.getValue());
             assertEquals(player, dead.getKey());
