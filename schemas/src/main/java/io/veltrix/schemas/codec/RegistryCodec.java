@@ -22,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +61,9 @@ public final class RegistryCodec implements AutoCloseable {
         config.put(SchemaResolverConfig.RETRY_COUNT, 1L);
         config.put(SchemaResolverConfig.RETRY_BACKOFF_MS, 200L);
         config.put(AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, false);
+        // the class, not its name: Apicurio would resolve a name with its own class loader, which in a Quarkus
+        // application is not the one that sees ours
+        config.put(AvroSerdeConfig.AVRO_DATUM_PROVIDER, IdentityCachingDatumProvider.class);
         if (vertx != null) {
             config.put(SchemaResolverConfig.VERTX_INSTANCE, vertx);
         }
@@ -116,9 +118,9 @@ public final class RegistryCodec implements AutoCloseable {
 
     /** Writes {@code record} with {@code schema}'s Avro schema, framed with its content id. */
     public byte[] encode(RegisteredSchema schema, GenericRecord record) {
-        ParsedSchemaImpl<Schema> parsed = new ParsedSchemaImpl<Schema>()
-                .setParsedSchema(schema.schema())
-                .setRawSchema(schema.schema().toString().getBytes(StandardCharsets.UTF_8));
+        // the serializer only reads the parsed schema: no raw text (rendering the schema per event costs more than
+        // encoding the event)
+        ParsedSchemaImpl<Schema> parsed = new ParsedSchemaImpl<Schema>().setParsedSchema(schema.schema());
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try {
             out.write(MAGIC_BYTE);
