@@ -1,5 +1,6 @@
 package io.veltrix.ingest.mapping;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veltrix.schemas.EventCatalog;
 import io.veltrix.schemas.codec.RegisteredSchema;
@@ -26,6 +27,19 @@ import org.apache.avro.generic.GenericRecord;
 public final class EventMapper {
 
     private static final String ENVELOPE = "envelope";
+    // where the Segment context keeps what the envelope takes (compiled once: parsing them per event showed in profiles)
+    private static final JsonPointer LIBRARY_NAME = JsonPointer.compile("/library/name");
+    private static final JsonPointer LIBRARY_VERSION = JsonPointer.compile("/library/version");
+    private static final JsonPointer IP = JsonPointer.compile("/ip");
+    private static final JsonPointer LOCALE = JsonPointer.compile("/locale");
+    private static final JsonPointer TIMEZONE = JsonPointer.compile("/timezone");
+    private static final JsonPointer USER_AGENT = JsonPointer.compile("/userAgent");
+    private static final JsonPointer APP_NAME = JsonPointer.compile("/app/name");
+    private static final JsonPointer APP_VERSION = JsonPointer.compile("/app/version");
+    private static final JsonPointer OS_NAME = JsonPointer.compile("/os/name");
+    private static final JsonPointer OS_VERSION = JsonPointer.compile("/os/version");
+    private static final JsonPointer DEVICE_MODEL = JsonPointer.compile("/device/model");
+    private static final JsonPointer DEVICE_TYPE = JsonPointer.compile("/device/type");
 
     private final Function<String, Optional<RegisteredSchema>> schemas;
     private final Duration maxFutureSkew;
@@ -57,8 +71,8 @@ public final class EventMapper {
         }
         String eventId = eventId(message, path, reader, assignedId);
         String playerId = playerId(message, path, reader);
-        String library = text(message.at("/context/library/name"), context.batchContext(), "/library/name");
-        String libraryVersion = text(message.at("/context/library/version"), context.batchContext(), "/library/version");
+        String library = contextText(message, context.batchContext(), LIBRARY_NAME);
+        String libraryVersion = contextText(message, context.batchContext(), LIBRARY_VERSION);
 
         Optional<CallType> type = callType(message, path, defaultType, reader);
         if (type.isEmpty()) {
@@ -266,17 +280,17 @@ public final class EventMapper {
         Schema contextSchema = schema.getField("context").schema();
         GenericRecord contextRecord = new GenericData.Record(contextSchema);
         JsonNode batch = context.batchContext();
-        String ip = text(message.at("/context/ip"), batch, "/ip");
+        String ip = contextText(message, batch, IP);
         contextRecord.put("ip", ip != null ? ip : context.clientIp());
-        contextRecord.put("locale", text(message.at("/context/locale"), batch, "/locale"));
-        contextRecord.put("timezone", text(message.at("/context/timezone"), batch, "/timezone"));
-        contextRecord.put("user_agent", text(message.at("/context/userAgent"), batch, "/userAgent"));
-        contextRecord.put("app_name", text(message.at("/context/app/name"), batch, "/app/name"));
-        contextRecord.put("app_version", text(message.at("/context/app/version"), batch, "/app/version"));
-        contextRecord.put("os_name", text(message.at("/context/os/name"), batch, "/os/name"));
-        contextRecord.put("os_version", text(message.at("/context/os/version"), batch, "/os/version"));
-        contextRecord.put("device_model", text(message.at("/context/device/model"), batch, "/device/model"));
-        contextRecord.put("device_type", text(message.at("/context/device/type"), batch, "/device/type"));
+        contextRecord.put("locale", contextText(message, batch, LOCALE));
+        contextRecord.put("timezone", contextText(message, batch, TIMEZONE));
+        contextRecord.put("user_agent", contextText(message, batch, USER_AGENT));
+        contextRecord.put("app_name", contextText(message, batch, APP_NAME));
+        contextRecord.put("app_version", contextText(message, batch, APP_VERSION));
+        contextRecord.put("os_name", contextText(message, batch, OS_NAME));
+        contextRecord.put("os_version", contextText(message, batch, OS_VERSION));
+        contextRecord.put("device_model", contextText(message, batch, DEVICE_MODEL));
+        contextRecord.put("device_type", contextText(message, batch, DEVICE_TYPE));
         envelope.put("context", contextRecord);
         return envelope;
     }
@@ -300,11 +314,11 @@ public final class EventMapper {
         return null;
     }
 
-    /** The event's own value, else the batch context's, as text (scalars only). */
-    private static String text(JsonNode own, JsonNode batchContext, String batchPointer) {
-        String value = textOrNull(own);
+    /** A field of the event's own context, else of the batch context, as text (scalars only). */
+    private static String contextText(JsonNode message, JsonNode batchContext, JsonPointer field) {
+        String value = textOrNull(message.path("context").at(field));
         if (value == null && batchContext != null) {
-            value = textOrNull(batchContext.at(batchPointer));
+            value = textOrNull(batchContext.at(field));
         }
         return value;
     }

@@ -1,6 +1,7 @@
 package io.veltrix.ingest.messaging;
 
 import io.smallrye.common.annotation.Identifier;
+import io.veltrix.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.util.UUID;
@@ -11,6 +12,12 @@ import org.apache.pulsar.client.impl.conf.ProducerConfigurationData;
 /** Producer settings that configuration keys cannot express (the batcher is an object). */
 @ApplicationScoped
 public class ProducerConfigurations {
+
+    private final IngestConfig config;
+
+    public ProducerConfigurations(IngestConfig config) {
+        this.config = config;
+    }
 
     /** Batches grouped by key: required for consumers on a Key_Shared subscription. */
     @Produces
@@ -31,15 +38,16 @@ public class ProducerConfigurations {
         return keyBased(Channels.REPLAYS);
     }
 
-    private static ProducerConfigurationData keyBased(String channel) {
+    private ProducerConfigurationData keyBased(String channel) {
         ProducerConfigurationData data = new ProducerConfigurationData();
         // A producer name must be unique on its topic: the connector would name it after the channel, and a second
         // ingest replica (or the processor, which also writes events.rejected) could then not connect at all.
         data.setProducerName("ingest-" + channel + "-" + UUID.randomUUID());
         data.setBatcherBuilder(BatcherBuilder.KEY_BASED);
         data.setBatchingMaxPublishDelayMicros(TimeUnit.MILLISECONDS.toMicros(2));
-        // fail fast when the broker is gone: the request answers 503 instead of hanging
-        data.setSendTimeoutMs(5_000);
+        // fail fast when the broker is gone: the request answers 503 instead of hanging (the only publish timeout:
+        // no timer per event)
+        data.setSendTimeoutMs((int) config.publishTimeout().toMillis());
         data.setBlockIfQueueFull(false);
         return data;
     }
