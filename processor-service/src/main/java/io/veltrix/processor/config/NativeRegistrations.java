@@ -14,7 +14,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * "No HTTP adapter available on classpath". No extension registers it (checked in the generated
  * reflect-config.json of a {@code -Dquarkus.native.sources-only=true} build).
  */
-@RegisterForReflection(classNames = "io.kiota.http.vertx.VertXRequestAdapter")
+@RegisterForReflection(classNames = {"io.kiota.http.vertx.VertXRequestAdapter",
+        // the codec gives Apicurio its Avro datum provider class, which Apicurio instantiates reflectively
+        "io.veltrix.schemas.codec.IdentityCachingDatumProvider"})
 public final class NativeRegistrations {
 
     private NativeRegistrations() {

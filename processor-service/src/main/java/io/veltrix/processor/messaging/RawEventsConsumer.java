@@ -3,7 +3,7 @@ package io.veltrix.processor.messaging;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.pulsar.PulsarBatchMessage;
 import io.smallrye.reactive.messaging.pulsar.PulsarIncomingMessage;
 import io.smallrye.reactive.messaging.pulsar.PulsarMessage;
@@ -98,7 +98,10 @@ public class RawEventsConsumer {
     }
 
     @Incoming(Channels.EVENTS_RAW)
-    @Blocking
+    // two batches at a time (worker pool "event-batches", max-concurrency in application.properties): one commits
+    // while the next is decoded, instead of the database and the processor waiting for each other. Safe: counts do not
+    // depend on order, and a transaction locks its batch's players in sorted order (no lost update, no deadlock).
+    @Blocking(value = "event-batches", ordered = false)
     public CompletionStage<Void> consume(Message<List<byte[]>> batch) {
         List<PulsarIncomingMessage<byte[]>> messages = messages(batch);
         synchronized (inFlightLock) {
