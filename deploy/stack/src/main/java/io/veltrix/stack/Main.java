@@ -232,6 +232,7 @@ public final class Main {
             String portKey = instance.settingsPrefix() + spec.title() + ".port";
             int port = settings.port(portKey, instance == Instance.RUN ? spec.defaultRunPort() : spec.defaultTestPort());
             builders.add(ServiceProcess.builder(spec.name(), jar).httpPort(port).portSetting(portKey)
+                    .jvmOption("-Xmx" + ServiceHeap.of(spec.module()))
                     .logsDir(layout.logsDir()).marker(layout.processMarker()).stopOnJvmExit(false));
         }
         if (!missing.isEmpty()) {

@@ -12,6 +12,7 @@ import io.veltrix.simulator.load.Simulation;
 import io.veltrix.stack.Instance;
 import io.veltrix.stack.LocalSecrets;
 import io.veltrix.stack.Ports;
+import io.veltrix.stack.ServiceHeap;
 import io.veltrix.stack.ServiceProcess;
 import io.veltrix.stack.StackInfo;
 import java.nio.file.Path;
@@ -331,6 +332,8 @@ public final class Benchmark {
                     .env(secrets.serviceEnvironment())
                     .logsDir(info.logsDir())
                     .marker("veltrix-bench")
+                    // the heap the Kubernetes manifests give each service (70% of its memory limit)
+                    .jvmOption("-Xmx" + ServiceHeap.of(module))
                     .readyTimeout(Duration.ofSeconds(180));
             // only the service that has the channel: a property for an unknown channel declares a broken one
             if (module.equals("ingest-service")) {
