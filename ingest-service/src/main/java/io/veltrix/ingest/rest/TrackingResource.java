@@ -250,7 +250,8 @@ public class TrackingResource {
 
     /**
      * Runs on a worker thread (the methods are {@code @Blocking}) and waits there for Pulsar's acknowledgements: every
-     * event has its own deadline ({@code veltrix.ingest.publish-timeout}), so the wait is bounded.
+     * send has a deadline (the producer's send timeout, {@code veltrix.ingest.publish-timeout}), and this wait a
+     * bound of its own on top.
      */
     private Response handle(byte[] body, HttpHeaders headers, HttpServerRequest request, CallType callType) {
         IngestRequest ingestRequest = new IngestRequest(body == null ? new byte[0] : body,
