@@ -68,7 +68,8 @@ public final class RejectionSummary {
         if (tally.first == null || r.rejectedAt().isBefore(tally.first)) {
             tally.first = r.rejectedAt();
         }
-        if (tally.last == null || r.rejectedAt().isAfter(tally.last)) {
+        // the example is the latest; rejections come in topic order, so on a tie (same millisecond) the later one
+        if (tally.last == null || !r.rejectedAt().isBefore(tally.last)) {
             tally.last = r.rejectedAt();
             tally.example = r;
         }

@@ -44,4 +44,15 @@ class RejectionSummaryTest {
         assertEquals(Instant.ofEpochSecond(30), top.lastRejectedAt());
         assertEquals("msg-30", top.exampleMessage(), "the latest example");
     }
+
+    @Test
+    void onATieTheExampleIsTheLaterInTopicOrder() {
+        // the events of one request are refused within the same millisecond: the example must not depend on that
+        RejectionSummary summary = new RejectionSummary();
+        for (String path : List.of("$.batch[0].x", "$.batch[1].x", "$.batch[2].x")) {
+            summary.add(new StoredRejection("id", "r", "ingest", "wrong_type", path, "m", "clue_found", "e", "p", "th",
+                    "k", null, null, "1", Instant.EPOCH, Instant.ofEpochMilli(1_000), "json", new byte[0], Map.of()));
+        }
+        assertEquals("$.batch[2].x", summary.counts(10).groups().get(0).examplePath());
+    }
 }
