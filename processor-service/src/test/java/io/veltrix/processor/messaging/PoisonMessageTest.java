@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.veltrix.processor.RawEvents;
+import io.veltrix.processor.ProcessorStackTest;
 import io.veltrix.schemas.Topics;
-import io.veltrix.stack.StackInfo;
-import io.veltrix.testing.Database;
 import io.veltrix.testing.RealStackResource;
 import io.veltrix.testing.TopicProbe;
 import java.nio.ByteBuffer;
@@ -20,8 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pulsar.client.api.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,23 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)
-class PoisonMessageTest {
+class PoisonMessageTest extends ProcessorStackTest {
 
-    private static StackInfo stack;
-    private static Database db;
-    private static RawEvents raw;
-
-    @BeforeAll
-    static void connect() {
-        stack = RealStackResource.TestStack.get();
-        db = new Database(stack);
-        raw = new RawEvents(stack);
-    }
-
-    @AfterAll
-    static void close() {
-        raw.close();
-    }
 
     @Test
     void poisonEndsOnTheDeadLetterTopicAndTheEventsBehindItAreCounted() {

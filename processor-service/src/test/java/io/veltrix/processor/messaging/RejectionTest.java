@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.veltrix.processor.RawEvents;
+import io.veltrix.processor.ProcessorStackTest;
 import io.veltrix.processor.TestExperiments;
 import io.veltrix.schemas.Topics;
 import io.veltrix.schemas.codec.RegistryCodec;
-import io.veltrix.stack.StackInfo;
-import io.veltrix.testing.Database;
 import io.veltrix.testing.RealStackResource;
 import io.veltrix.testing.TopicProbe;
 import jakarta.inject.Inject;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.pulsar.client.api.Message;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,27 +30,16 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)
-class RejectionTest {
+class RejectionTest extends ProcessorStackTest {
 
-    private static StackInfo stack;
-    private static Database db;
-    private static RawEvents raw;
     private static TestExperiments experiments;
 
     @Inject
     RegistryCodec codec;
 
     @BeforeAll
-    static void connect() {
-        stack = RealStackResource.TestStack.get();
-        db = new Database(stack);
-        raw = new RawEvents(stack);
+    static void migrateExperiments() {
         experiments = new TestExperiments(stack);
-    }
-
-    @AfterAll
-    static void close() {
-        raw.close();
     }
 
     @Test

@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.veltrix.processor.RawEvents;
+import io.veltrix.processor.ProcessorStackTest;
 import io.veltrix.schemas.Topics;
-import io.veltrix.stack.StackInfo;
-import io.veltrix.testing.Database;
 import io.veltrix.testing.RealStackResource;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,32 +19,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Dead letters moved back to events.raw after a fix are counted, once, however often they were dead-lettered. */
 @QuarkusTest
 @QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)
-class DeadLetterRedriveTest {
+class DeadLetterRedriveTest extends ProcessorStackTest {
 
     private static final String TOKEN = "test-processor-admin-token";
 
-    private static StackInfo stack;
-    private static Database db;
-    private static RawEvents raw;
-
-    @BeforeAll
-    static void connect() {
-        stack = RealStackResource.TestStack.get();
-        db = new Database(stack);
-        raw = new RawEvents(stack);
-    }
-
-    @AfterAll
-    static void close() {
-        raw.close();
-    }
 
     @Test
     void aRedrivenLetterIsCountedOnceEvenWhenItWasDeadLetteredTwice() throws Exception {

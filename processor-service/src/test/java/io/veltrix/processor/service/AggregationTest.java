@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.veltrix.processor.RawEvents;
+import io.veltrix.processor.ProcessorStackTest;
 import io.veltrix.processor.TestExperiments;
-import io.veltrix.stack.StackInfo;
-import io.veltrix.testing.Database;
 import io.veltrix.testing.RealStackResource;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -19,7 +17,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,25 +27,14 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)
-class AggregationTest {
+class AggregationTest extends ProcessorStackTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static StackInfo stack;
-    private static Database db;
-    private static RawEvents raw;
     private static TestExperiments experiments;
 
     @BeforeAll
-    static void connect() {
-        stack = RealStackResource.TestStack.get();
-        db = new Database(stack);
-        raw = new RawEvents(stack);
+    static void migrateExperiments() {
         experiments = new TestExperiments(stack);
-    }
-
-    @AfterAll
-    static void close() {
-        raw.close();
     }
 
     private static String id(String prefix) {
