@@ -1,0 +1,387 @@
+package io.veltrix.schemas.rules;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
+
+/**
+ * The rules an event obeys to be counted, beyond what its Avro schema says: applied by ingest before it answers
+ * {@code accepted} and by the processor before it counts the event, with this one piece of code, so that an
+ * accepted event is a counted event (a processor-stage refusal of a single event is a bug, not a path).
+ *
+ * <ul>
+ *   <li>ids: the player id, the event id and the source are not blank; no text the pipeline stores or keys by
+ *       contains U+0000 (PostgreSQL cannot store it) or a lone UTF-16 surrogate (Avro would turn it into '?', so
+ *       two different ids could collide);</li>
+ *   <li>time: {@code occurred_at} is at most {@code maxFutureSkew} after {@code received_at} and at most
+ *       {@code maxEventAge} before it; {@code received_at} itself is not in the future of the checker;</li>
+ *   <li>numbers: every numeric property is finite and inside the range the aggregates can hold: the range the
+ *       schema declares on the field ({@value #MINIMUM} / {@value #MAXIMUM}), else ±{@value #DEFAULT_MAGNITUDE}
+ *       (its square, summed over 10^12 events, is still far from the largest double).</li>
+ * </ul>
+ *
+ * <p>Works on the Avro record of an event ({@code envelope} + {@code properties}) in any version of its schema:
+ * the one ingest builds (strings as {@link String}) and the one the processor decodes (strings as {@link Utf8}).
+ * The plan of each schema (field positions, numeric ranges) is computed once per schema instance.
+ */
+public final class EventRules {
+
+    /** Schema field property: the smallest value a numeric property may take. */
+    public static final String MINIMUM = "veltrix.minimum";
+    /** Schema field property: the largest value a numeric property may take. */
+    public static final String MAXIMUM = "veltrix.maximum";
+    /** The range of a numeric property whose schema declares none: ±10^15 (exact integers in a double up to 2^53). */
+    public static final double DEFAULT_MAGNITUDE = 1e15;
+
+    public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofHours(1);
+    public static final Duration DEFAULT_MAX_EVENT_AGE = Duration.ofDays(30);
+
+    /** The event has no player id (userId or anonymousId), or only white space. */
+    public static final String MISSING_IDENTITY = "missing_identity";
+    /** The event has no event id or no source: it could not be counted exactly once. */
+    public static final String MISSING_EVENT_ID = "missing_event_id";
+    /** A text contains U+0000 or a lone UTF-16 surrogate. */
+    public static final String INVALID_CHARACTER = "invalid_character";
+    /** occurred_at is later than received_at plus the allowed clock skew (or received_at is in the future). */
+    public static final String TIMESTAMP_IN_FUTURE = "timestamp_in_future";
+    /** occurred_at is older than received_at minus the allowed event age. */
+    public static final String TIMESTAMP_TOO_OLD = "timestamp_too_old";
+    /** A numeric property is NaN or infinite. */
+    public static final String INVALID_NUMBER = "invalid_number";
+    /** A numeric property is outside the range its schema declares (or the default range). */
+    public static final String NUMBER_OUT_OF_RANGE = "number_out_of_range";
+
+    private static final String[][] ID_FIELDS = {
+            {"event_id", "$.messageId"}, {"player_id", "$.userId"}, {"user_id", "$.userId"},
+            {"anonymous_id", "$.anonymousId"}, {"source_id", "$.writeKey"}};
+
+    private final Duration maxFutureSkew;
+    private final Duration maxEventAge;
+    private volatile Map<Schema, Plan> plans = new IdentityHashMap<>();
+
+    public EventRules(Duration maxFutureSkew, Duration maxEventAge) {
+        this.maxFutureSkew = maxFutureSkew;
+        this.maxEventAge = maxEventAge;
+    }
+
+    public static EventRules defaults() {
+        return new EventRules(DEFAULT_MAX_FUTURE_SKEW, DEFAULT_MAX_EVENT_AGE);
+    }
+
+    public Duration maxFutureSkew() {
+        return maxFutureSkew;
+    }
+
+    public Duration maxEventAge() {
+        return maxEventAge;
+    }
+
+    /**
+     * The first rule the event breaks, or empty.
+     *
+     * @param event an event record: {@code envelope} and, when the event type has any, {@code properties}
+     * @param now   the checker's clock (received_at may not lie beyond it)
+     * @throws IllegalArgumentException when the record is not an event (no envelope with the required fields)
+     */
+    public Optional<RuleViolation> check(GenericRecord event, Instant now) {
+        Plan plan = plan(event.getSchema());
+        GenericRecord envelope = (GenericRecord) event.get(plan.envelope);
+        if (envelope == null) {
+            throw new IllegalArgumentException(event.getSchema().getFullName() + " has no envelope");
+        }
+        EnvelopePlan e = plan.envelopePlan;
+        if (blank(envelope.get(e.playerId))) {
+            return violation(MISSING_IDENTITY, "$.userId", "the event has no player id (userId or anonymousId)");
+        }
+        if (blank(envelope.get(e.eventId)) || blank(envelope.get(e.sourceId))) {
+            return violation(MISSING_EVENT_ID, "$.messageId",
+                    "the event has no event id or no source: it could not be counted exactly once");
+        }
+        for (int i = 0; i < e.ids.length; i++) {
+            Optional<RuleViolation> text = text(envelope.get(e.ids[i]), e.idPaths[i]);
+            if (text.isPresent()) {
+                return text;
+            }
+        }
+        Optional<RuleViolation> time = time(millis(envelope.get(e.occurredAt)), millis(envelope.get(e.receivedAt)), now);
+        if (time.isPresent()) {
+            return time;
+        }
+        if (plan.properties < 0) {
+            return Optional.empty();
+        }
+        Object properties = event.get(plan.properties);
+        if (!(properties instanceof GenericRecord record)) {
+            return Optional.empty();
+        }
+        for (StringField field : plan.strings) {
+            Optional<RuleViolation> text = text(record.get(field.position), field.path);
+            if (text.isPresent()) {
+                return text;
+            }
+        }
+        for (NumericField field : plan.numbers) {
+            Object value = record.get(field.position);
+            if (value instanceof Number number) {
+                Optional<RuleViolation> range = field.check(number);
+                if (range.isPresent()) {
+                    return range;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The time rules alone (ingest reports them with the path of the timestamp the client sent). */
+    public Optional<RuleViolation> time(long occurredAtMillis, long receivedAtMillis, Instant now) {
+        Instant occurred = Instant.ofEpochMilli(occurredAtMillis);
+        Instant received = Instant.ofEpochMilli(receivedAtMillis);
+        if (received.isAfter(now.plus(maxFutureSkew))) {
+            return violation(TIMESTAMP_IN_FUTURE, "$.receivedAt", "the event claims to have been received at "
+                    + received + ", after now (" + now + ") plus " + maxFutureSkew);
+        }
+        if (occurred.isAfter(received.plus(maxFutureSkew))) {
+            return violation(TIMESTAMP_IN_FUTURE, "$.timestamp", "the event would have happened at " + occurred
+                    + ", more than " + maxFutureSkew + " after it was received (" + received + ")");
+        }
+        if (occurred.isBefore(received.minus(maxEventAge))) {
+            return violation(TIMESTAMP_TOO_OLD, "$.timestamp", "the event happened at " + occurred
+                    + ", more than " + maxEventAge + " before it was received (" + received + ")");
+        }
+        return Optional.empty();
+    }
+
+    /** The range a numeric field of a schema may take: what it declares, else the default. */
+    public static double[] range(Schema.Field field) {
+        double min = number(field.getObjectProp(MINIMUM), -DEFAULT_MAGNITUDE);
+        double max = number(field.getObjectProp(MAXIMUM), DEFAULT_MAGNITUDE);
+        return new double[] {Math.max(min, -DEFAULT_MAGNITUDE), Math.min(max, DEFAULT_MAGNITUDE)};
+    }
+
+    /** Whether the schema (of a field, possibly a union with null) holds a plain number (not a timestamp). */
+    public static boolean isNumeric(Schema schema) {
+        switch (schema.getType()) {
+            case INT:
+            case LONG:
+            case FLOAT:
+            case DOUBLE:
+                return schema.getLogicalType() == null;
+            case UNION:
+                for (Schema branch : schema.getTypes()) {
+                    if (isNumeric(branch)) {
+                        return true;
+                    }
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static boolean isText(Schema schema) {
+        if (schema.getType() == Schema.Type.STRING) {
+            return true;
+        }
+        if (schema.getType() == Schema.Type.UNION) {
+            for (Schema branch : schema.getTypes()) {
+                if (branch.getType() == Schema.Type.STRING) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private Plan plan(Schema schema) {
+        Plan plan = plans.get(schema);
+        if (plan == null) {
+            plan = new Plan(schema);
+            synchronized (this) {
+                Map<Schema, Plan> copy = new IdentityHashMap<>(plans);
+                copy.put(schema, plan);
+                plans = copy;
+            }
+        }
+        return plan;
+    }
+
+    /** Field positions of one event schema, and the checks of its properties. */
+    private static final class Plan {
+        final int envelope;
+        final int properties;
+        final EnvelopePlan envelopePlan;
+        final List<StringField> strings = new ArrayList<>();
+        final List<NumericField> numbers = new ArrayList<>();
+
+        Plan(Schema schema) {
+            Schema.Field envelopeField = schema.getField("envelope");
+            if (envelopeField == null || envelopeField.schema().getType() != Schema.Type.RECORD) {
+                throw new IllegalArgumentException(schema.getFullName() + " has no envelope");
+            }
+            envelope = envelopeField.pos();
+            envelopePlan = new EnvelopePlan(envelopeField.schema());
+            Schema.Field propertiesField = schema.getField("properties");
+            if (propertiesField == null || propertiesField.schema().getType() != Schema.Type.RECORD) {
+                properties = -1;
+                return;
+            }
+            properties = propertiesField.pos();
+            for (Schema.Field field : propertiesField.schema().getFields()) {
+                if (isNumeric(field.schema())) {
+                    numbers.add(new NumericField(field));
+                } else if (isText(field.schema())) {
+                    strings.add(new StringField(field.pos(), "$.properties." + field.name()));
+                }
+            }
+        }
+    }
+
+    private static final class EnvelopePlan {
+        final int eventId;
+        final int playerId;
+        final int sourceId;
+        final int occurredAt;
+        final int receivedAt;
+        final int[] ids;
+        final String[] idPaths;
+
+        EnvelopePlan(Schema envelope) {
+            eventId = required(envelope, "event_id");
+            playerId = required(envelope, "player_id");
+            sourceId = required(envelope, "source_id");
+            occurredAt = required(envelope, "occurred_at");
+            receivedAt = required(envelope, "received_at");
+            List<int[]> found = new ArrayList<>();
+            List<String> paths = new ArrayList<>();
+            for (String[] id : ID_FIELDS) {
+                Schema.Field field = envelope.getField(id[0]);
+                if (field != null) {
+                    found.add(new int[] {field.pos()});
+                    paths.add(id[1]);
+                }
+            }
+            ids = found.stream().mapToInt(a -> a[0]).toArray();
+            idPaths = paths.toArray(String[]::new);
+        }
+
+        private static int required(Schema envelope, String name) {
+            Schema.Field field = envelope.getField(name);
+            if (field == null) {
+                throw new IllegalArgumentException(envelope.getFullName() + " has no " + name);
+            }
+            return field.pos();
+        }
+    }
+
+    private record StringField(int position, String path) {
+    }
+
+    private static final class NumericField {
+        final int position;
+        final String name;
+        final String path;
+        final double min;
+        final double max;
+
+        NumericField(Schema.Field field) {
+            position = field.pos();
+            name = field.name();
+            path = "$.properties." + field.name();
+            double[] range = range(field);
+            min = range[0];
+            max = range[1];
+        }
+
+        Optional<RuleViolation> check(Number number) {
+            double value = number.doubleValue();
+            if (Double.isNaN(value) || Double.isInfinite(value)) {
+                return violation(INVALID_NUMBER, path, name + " is " + value + ": only finite numbers can be counted");
+            }
+            if (value < min || value > max) {
+                return violation(NUMBER_OUT_OF_RANGE, path, name + " is " + number + ", outside [" + plain(min) + ", "
+                        + plain(max) + "]");
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<RuleViolation> text(Object value, String path) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value instanceof Utf8 utf8) {
+            // decoded from Avro: valid UTF-8 (no surrogates); only U+0000 can be in there
+            byte[] bytes = utf8.getBytes();
+            for (int i = 0, n = utf8.getByteLength(); i < n; i++) {
+                if (bytes[i] == 0) {
+                    return nul(path);
+                }
+            }
+            return Optional.empty();
+        }
+        CharSequence text = (CharSequence) value;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '\u0000') {
+                return nul(path);
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return violation(INVALID_CHARACTER, path, "the value contains a lone UTF-16 surrogate (U+"
+                        + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + "), which is not a character");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<RuleViolation> nul(String path) {
+        return violation(INVALID_CHARACTER, path, "the value contains the character U+0000");
+    }
+
+    private static boolean blank(Object value) {
+        if (value == null) {
+            return true;
+        }
+        if (value instanceof Utf8 utf8) {
+            if (utf8.getByteLength() == 0) {
+                return true;
+            }
+            byte first = utf8.getBytes()[0];
+            // the common case, an id starting with a letter or digit, without decoding it
+            if (first > ' ' && first < 0x7f) {
+                return false;
+            }
+        }
+        return value.toString().isBlank();
+    }
+
+    private static long millis(Object value) {
+        if (value instanceof Long l) {
+            return l;
+        }
+        if (value instanceof Instant instant) {
+            return instant.toEpochMilli();
+        }
+        throw new IllegalArgumentException("not a timestamp-millis value: " + value);
+    }
+
+    private static double number(Object value, double otherwise) {
+        return value instanceof Number n ? n.doubleValue() : otherwise;
+    }
+
+    private static String plain(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e18 ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    private static Optional<RuleViolation> violation(String reason, String path, String message) {
+        return Optional.of(new RuleViolation(reason, path, message));
+    }
+}
