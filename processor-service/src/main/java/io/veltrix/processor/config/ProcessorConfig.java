@@ -23,6 +23,12 @@ public interface ProcessorConfig {
     /** Backlog and dead-letter sampling, problem reports. */
     Monitoring monitoring();
 
+    /** How long what the processor stores is kept. */
+    Retention retention();
+
+    /** Waiting for the database, the registry or the broker. */
+    Retry retry();
+
     /**
      * Bearer token of the admin API (dead-letter re-drive). Absent: the admin API answers 403.
      * From a Secret in production ({@code VELTRIX_PROCESSOR_ADMIN_TOKEN}), never committed.
@@ -41,6 +47,13 @@ public interface ProcessorConfig {
         /** How long a batch waits to fill up before it is processed anyway. */
         @WithDefault("PT0.05S")
         Duration maxWait();
+
+        /**
+         * Batches in progress at once: while one commits, the next ones are decoded and wait for their turn. Keep
+         * {@code quarkus.datasource.reactive.max-size} above it.
+         */
+        @WithDefault("3")
+        int inFlight();
     }
 
     interface Validation {
@@ -69,6 +82,52 @@ public interface ProcessorConfig {
         /** Definitions older than this make the readiness check report the cache as stale. */
         @WithDefault("PT5M")
         Duration staleAfter();
+    }
+
+    interface Retention {
+        /**
+         * How long the per-event records ({@code processing.processed_event}: the dedupe records, the input of
+         * recomputed metrics, of CUPED and of time series) are kept, counted from when the event occurred. It must
+         * cover {@code validation.max-event-age} plus the longest an event may wait before it is processed (a
+         * backlog, ingest's replay of events.rejected, a dead-letter re-drive): an event older than
+         * {@code events - dedupe-tolerance - 1h} is refused as {@code beyond_retention} instead of risking a second
+         * count. Whole partitions are dropped, so storage stops growing once this is reached.
+         */
+        @WithDefault("P35D")
+        Duration events();
+
+        /** Width of one partition of processed_event (and how much is dropped at once). */
+        @WithDefault("P1D")
+        Duration partitionWidth();
+
+        /**
+         * Copies of one event whose times differ by less than this are one event: a client retry of the same
+         * messageId through another request (ingest corrects the time with each request's sentAt) is counted once.
+         */
+        @WithDefault("PT1H")
+        Duration dedupeTolerance();
+
+        /** How long live traffic counts ({@code processing.traffic_minute}) are kept. */
+        @WithDefault("P400D")
+        Duration traffic();
+
+        /** How long the participants and metrics of an experiment are kept after it was archived. */
+        @WithDefault("P180D")
+        Duration archivedExperiments();
+
+        /** How often partitions are created ahead and old data is dropped (one instance at a time does it). */
+        @WithDefault("PT10M")
+        Duration interval();
+    }
+
+    interface Retry {
+        /** First wait after a failure of the database, the registry or the broker; doubled at every attempt. */
+        @WithDefault("PT0.2S")
+        Duration firstBackoff();
+
+        /** Longest wait between two attempts. */
+        @WithDefault("PT30S")
+        Duration maxBackoff();
     }
 
     interface Shutdown {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 import io.veltrix.processor.ExperimentDefinitions;
 import io.veltrix.processor.config.ProcessorConfig;
 import io.veltrix.processor.repository.ExperimentDefinitionRepository;
@@ -12,13 +13,12 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The experiment definitions, cached: re-read every {@code veltrix.processor.experiments.refresh-interval} and,
  * rate-limited, when an exposure names something the cache does not know. The processor never asks
  * experiments-service per event and keeps working with the last definitions it read while experiments-service
- * (or its schema) is away. Blocking methods: call them from worker threads.
+ * (or its schema) is away.
  */
 @ApplicationScoped
 public class ExperimentCatalog {
@@ -28,9 +28,8 @@ public class ExperimentCatalog {
     private final ExperimentDefinitionRepository repository;
     private final ProcessorConfig.Experiments config;
     private final ProblemLog problems;
-    private final Object refreshing = new Object();
     private volatile ExperimentDefinitions current;
-    private long lastRead;
+    private volatile long lastRead;
 
     public ExperimentCatalog(ExperimentDefinitionRepository repository, ProcessorConfig config, ProblemLog problems,
                              MeterRegistry registry) {
@@ -46,27 +45,18 @@ public class ExperimentCatalog {
     }
 
     void load(@Observes StartupEvent start) {
-        try {
-            refresh();
-        } catch (RuntimeException e) {
-            problems.report("experiments_unreadable", e.toString());
-        }
+        scheduledRefresh();
     }
 
-    @Scheduled(every = "${veltrix.processor.experiments.refresh-interval:PT5S}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${veltrix.processor.experiments.refresh-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledRefresh() {
-        try {
-            refresh();
-        } catch (RuntimeException e) {
-            problems.report("experiments_unreadable", e.toString());
-        }
+        refresh().subscribe().with(loaded -> { }, failure -> problems.report("experiments_unreadable", Failures.describe(failure)));
     }
 
     /** The definitions in the cache, reading them first if they never were. */
-    public ExperimentDefinitions current() {
+    public Uni<ExperimentDefinitions> current() {
         ExperimentDefinitions known = current;
-        return known != null ? known : refresh();
+        return known != null ? Uni.createFrom().item(known) : refresh();
     }
 
     /** The last definitions read, if any (never blocks). */
@@ -78,38 +68,25 @@ public class ExperimentCatalog {
      * Definitions read at or after {@code since} (the moment the exposure reached Pulsar): an exposure refused on
      * them was refused on what existed when it was sent, never on an older copy that predates a new experiment.
      * Re-reads them when the cached ones are older, at most once per {@code miss-refresh-interval} (a flood of
-     * exposures to a deleted experiment must not flood the database: it waits for its turn instead).
-     *
-     * @throws RuntimeException when they cannot be read (the caller retries later rather than refuse an exposure
-     *                          on stale knowledge)
+     * exposures to a deleted experiment must not flood the database: it waits for its turn instead). Fails when
+     * they cannot be read: the caller retries rather than refuse an exposure on stale knowledge.
      */
-    public ExperimentDefinitions readSince(Instant since) {
-        synchronized (refreshing) {
-            ExperimentDefinitions known = current;
-            if (known != null && !known.loadedAt().isBefore(since)) {
-                return known;
-            }
-            long wait = lastRead + config.missRefreshInterval().toNanos() - System.nanoTime();
-            if (wait > 0) {
-                try {
-                    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(wait) + 1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting to read the experiment definitions", e);
-                }
-            }
-            return refresh();
+    public Uni<ExperimentDefinitions> readSince(Instant since) {
+        ExperimentDefinitions known = current;
+        if (known != null && !known.loadedAt().isBefore(since)) {
+            return Uni.createFrom().item(known);
         }
+        long wait = lastRead + config.missRefreshInterval().toNanos() - System.nanoTime();
+        Uni<ExperimentDefinitions> read = Uni.createFrom().deferred(this::refresh);
+        return wait > 0 ? Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(wait)).replaceWith(read) : read;
     }
 
     /** Reads the definitions now. */
-    public ExperimentDefinitions refresh() {
-        synchronized (refreshing) {
+    public Uni<ExperimentDefinitions> refresh() {
+        return Contexts.onVertxContext(() -> {
             lastRead = System.nanoTime();
-            ExperimentDefinitions loaded = repository.load().await().atMost(LOAD_TIMEOUT);
-            current = loaded;
-            return loaded;
-        }
+            return repository.load();
+        }).ifNoItem().after(LOAD_TIMEOUT).fail().invoke(loaded -> current = loaded);
     }
 
     /** Definitions the health check reports as usable: read, and not older than {@code stale-after}. */

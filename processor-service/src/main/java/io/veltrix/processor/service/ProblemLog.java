@@ -53,7 +53,24 @@ public class ProblemLog {
         write(problemClass, pending, example);
     }
 
-    @Scheduled(every = "${veltrix.processor.monitoring.problem-log-interval:PT30S}")
+    /**
+     * A problem class that was being reported is over (a dependency is back): what was still pending is logged with
+     * it, in one INFO line.
+     */
+    public void resolved(String problemClass, String how) {
+        Problem problem = problems.get(problemClass);
+        long pending = 0;
+        if (problem != null) {
+            synchronized (problem) {
+                pending = problem.count;
+                problem.count = 0;
+                problem.lastLogged = 0;
+            }
+        }
+        Log.infof("problem=%s resolved=\"%s\" unreported=%d", problemClass, how, pending);
+    }
+
+    @Scheduled(every = "${veltrix.processor.monitoring.problem-log-interval}")
     void flush() {
         long now = System.nanoTime();
         problems.forEach((problemClass, problem) -> {

@@ -5,13 +5,19 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
+import io.veltrix.processor.EventFacts;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The processor's meters (Prometheus at {@code /q/metrics}). Tags are bounded: event types are the registered
- * schemas, reasons are the codes in {@link Reasons} and the decoder's kinds. Created at start, so that the meters
- * are there (at zero) before the first event.
+ * schemas, reasons are the codes of the rules and the decoder's kinds. Recorded per batch, not per event (a meter
+ * look-up and a histogram update per event would cost more than counting the event). Created at start, so that
+ * the meters are there (at zero) before the first event.
  */
 @Startup
 @ApplicationScoped
@@ -20,11 +26,11 @@ public class ProcessorMetrics {
     private final MeterRegistry registry;
     private final Counter duplicates;
     private final Counter failed;
-    private final Timer occurredToCommitted;
     private final Timer publishedToCommitted;
     private final Timer batchDuration;
     private final DistributionSummary batchSize;
     private final Timer commitDuration;
+    private final Map<String, Counter> countedByType = new ConcurrentHashMap<>();
 
     public ProcessorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -32,13 +38,11 @@ public class ProcessorMetrics {
                 .description("Events delivered again after they had been counted (redeliveries, client retries): not counted again")
                 .register(registry);
         this.failed = Counter.builder("veltrix.processor.events.failed")
-                .description("Valid events the database refused for good (negatively acknowledged, dead-lettered after the retries)")
+                .description("Valid events the database refused for good because of their own data (negatively acknowledged, "
+                        + "dead-lettered after the retries)")
                 .register(registry);
-        this.occurredToCommitted = Timer.builder("veltrix.processor.latency.occurred")
-                .description("From when an event occurred to when its counts committed")
-                .publishPercentiles(0.5, 0.99).register(registry);
         this.publishedToCommitted = Timer.builder("veltrix.processor.latency.pipeline")
-                .description("From when ingest published an event to events.raw to when its counts committed")
+                .description("Per batch, from when ingest published its oldest event to events.raw to when the batch's counts committed")
                 .publishPercentiles(0.5, 0.99).register(registry);
         this.batchDuration = Timer.builder("veltrix.processor.batch.duration")
                 .description("Time to decode, validate, commit and acknowledge one batch")
@@ -46,22 +50,26 @@ public class ProcessorMetrics {
         this.batchSize = DistributionSummary.builder("veltrix.processor.batch.size")
                 .description("Messages per batch").register(registry);
         this.commitDuration = Timer.builder("veltrix.processor.commit.duration")
-                .description("Time of one successful database transaction (dedupe records and aggregates of a batch)")
+                .description("Time of one successful database transaction (event log and aggregates of a batch)")
                 .publishPercentiles(0.5, 0.99).register(registry);
     }
 
-    /** A new event counted (committed) now. */
-    public void counted(String eventType, Duration sinceOccurred) {
-        registry.counter("veltrix.processor.events.counted", "event_type", eventType).increment();
-        occurredToCommitted.record(sinceOccurred);
+    /** The events of a batch counted (committed) now, and how many of the batch had been counted before. */
+    public void counted(List<EventFacts> counted, int duplicateCount) {
+        Map<String, Integer> byType = new HashMap<>();
+        for (EventFacts event : counted) {
+            byType.merge(event.eventType(), 1, Integer::sum);
+        }
+        byType.forEach((type, n) -> countedByType.computeIfAbsent(type, t -> Counter.builder("veltrix.processor.events.counted")
+                .tag("event_type", t).description("Events counted (each once)").register(registry)).increment(n));
+        if (duplicateCount > 0) {
+            duplicates.increment(duplicateCount);
+        }
     }
 
+    /** A batch committed and acknowledged: since its oldest message was published. */
     public void committed(Duration sincePublished) {
         publishedToCommitted.record(sincePublished);
-    }
-
-    public void duplicates(int count) {
-        duplicates.increment(count);
     }
 
     /** A valid but refused event, kept on events.rejected. */

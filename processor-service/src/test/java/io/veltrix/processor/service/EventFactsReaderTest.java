@@ -33,27 +33,29 @@ class EventFactsReaderTest {
 
     @Test
     void keepsNumericPropertiesAsMetricValues() {
-        EventFacts facts = EventFactsReader.read(event(PurchaseCompleted.getClassSchema(), Map.of("order_id", "o",
+        EventFacts facts = new EventFactsReader().read(event(PurchaseCompleted.getClassSchema(), Map.of("order_id", "o",
                 "product_id", "p", "revenue", 9.99, "currency", "EUR", "quantity", 3)));
         assertEquals("purchase_completed", facts.eventType());
         assertEquals(Map.of("revenue", 9.99, "quantity", 3.0), facts.numericValues());
         assertEquals(AT, facts.occurredAt());
         assertEquals(AT.plusSeconds(1), facts.receivedAt());
-        assertEquals("game\u0000e-1", facts.key());
+        assertEquals("game", facts.sourceId());
+        assertEquals("e-1", facts.eventId());
+        assertEquals(io.veltrix.processor.EventKeys.of("game", "e-1"), facts.key());
         assertEquals("sdk", facts.origin().libraryName());
         assertNull(facts.exposure());
     }
 
     @Test
     void anAbsentOptionalNumberIsNoValue() {
-        EventFacts facts = EventFactsReader.read(event(ClueFound.getClassSchema(), Map.of("session_id", "s", "hunt_id", "h",
+        EventFacts facts = new EventFactsReader().read(event(ClueFound.getClassSchema(), Map.of("session_id", "s", "hunt_id", "h",
                 "clue_id", "c", "clue_index", 2, "hint_used", false)));
         assertEquals(Map.of("clue_index", 2.0), facts.numericValues());
     }
 
     @Test
     void readsAnExposure() {
-        EventFacts facts = EventFactsReader.read(event(ExperimentViewed.getClassSchema(),
+        EventFacts facts = new EventFactsReader().read(event(ExperimentViewed.getClassSchema(),
                 Map.of("experiment_key", "reward-boost", "variant", "boost")));
         assertEquals(new EventFacts.Exposure("reward-boost", "boost"), facts.exposure());
         assertEquals(EventFacts.EXPOSURE_EVENT, facts.eventType());

@@ -1,0 +1,96 @@
+package io.veltrix.processor.service;
+
+import io.veltrix.processor.EventFacts;
+import io.veltrix.processor.RawEvent;
+import io.veltrix.schemas.codec.CodecException;
+import io.veltrix.schemas.rules.EventRules;
+import io.veltrix.schemas.rules.RuleViolation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * Decodes a batch of raw events and sorts them: countable, refused (with why: a rule of {@link EventRules}, the
+ * same ingest applies, or an event older than the dedupe records reach) and poison (cannot be read at all). Pure
+ * but for the registry look-ups of {@code decode} (blocking on a cache miss): a registry that cannot be reached
+ * makes the whole call fail with a transient {@link CodecException}, to be tried again.
+ *
+ * <p>Exposures are checked against the experiment definitions afterwards ({@link ExposureValidator}).
+ */
+public final class BatchDecoder {
+
+    /** The sorted batch; {@code index} is the event's position in the batch. */
+    public record DecodedBatch(List<Countable> countable, List<Refused> refused, List<Poison> poison) {
+    }
+
+    public record Countable(int index, EventFacts facts) {
+    }
+
+    public record Refused(int index, EventFacts facts, RuleViolation violation) {
+    }
+
+    /** A message that can never be read: {@code reason} is the decoder's kind ({@code malformed}, {@code unknown_schema}, ...). */
+    public record Poison(int index, String reason, String detail) {
+    }
+
+    /** Safety margin between the refusal of old events and the drop of the partitions that held their copies. */
+    static final Duration RETENTION_MARGIN = Duration.ofHours(1);
+
+    private final Function<byte[], GenericRecord> decode;
+    private final EventRules rules;
+    private final EventFactsReader reader = new EventFactsReader();
+    private final Duration countableAge;
+
+    /**
+     * @param decode      reads a framed payload (the codec)
+     * @param rules       the per-event rules shared with ingest
+     * @param retention   how long the dedupe records are kept
+     * @param tolerance   the dedupe tolerance around an event's time
+     */
+    public BatchDecoder(Function<byte[], GenericRecord> decode, EventRules rules, Duration retention, Duration tolerance) {
+        this.decode = decode;
+        this.rules = rules;
+        this.countableAge = retention.minus(tolerance).minus(RETENTION_MARGIN);
+    }
+
+    /** @throws CodecException (transient) when the registry cannot be reached */
+    public DecodedBatch decode(List<RawEvent> events, Instant now) {
+        List<Countable> countable = new ArrayList<>(events.size());
+        List<Refused> refused = new ArrayList<>();
+        List<Poison> poison = new ArrayList<>();
+        Instant oldest = now.minus(countableAge);
+        for (int i = 0; i < events.size(); i++) {
+            GenericRecord record;
+            EventFacts facts;
+            try {
+                record = decode.apply(events.get(i).payload());
+                facts = reader.read(record);
+            } catch (CodecException e) {
+                if (e.isTransient()) {
+                    throw e;
+                }
+                poison.add(new Poison(i, e.kind().name().toLowerCase(java.util.Locale.ROOT), e.getMessage()));
+                continue;
+            } catch (RuntimeException e) {
+                poison.add(new Poison(i, "invalid_record", e.toString()));
+                continue;
+            }
+            Optional<RuleViolation> violation = rules.check(record, now);
+            if (violation.isEmpty() && facts.occurredAt().isBefore(oldest)) {
+                violation = Optional.of(new RuleViolation(Reasons.BEYOND_RETENTION, "$.timestamp", "the event happened at "
+                        + facts.occurredAt() + ", before " + oldest + ": older than the dedupe records reach "
+                        + "(veltrix.processor.retention.events), so a copy counted long ago could not be recognized"));
+            }
+            if (violation.isPresent()) {
+                refused.add(new Refused(i, facts, violation.get()));
+            } else {
+                countable.add(new Countable(i, facts));
+            }
+        }
+        return new DecodedBatch(countable, refused, poison);
+    }
+}

@@ -1,0 +1,289 @@
+package io.veltrix.processor.service;
+
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.veltrix.processor.Delivery;
+import io.veltrix.processor.EventFacts;
+import io.veltrix.processor.ExperimentDefinitions;
+import io.veltrix.processor.RawEvent;
+import io.veltrix.processor.config.ProcessorConfig;
+import io.veltrix.processor.messaging.RejectionPublisher;
+import io.veltrix.processor.service.BatchDecoder.Countable;
+import io.veltrix.processor.service.BatchDecoder.DecodedBatch;
+import io.veltrix.processor.service.BatchDecoder.Poison;
+import io.veltrix.processor.service.BatchDecoder.Refused;
+import io.veltrix.processor.service.Dependencies.Dependency;
+import io.veltrix.schemas.codec.RegistryCodec;
+import io.veltrix.schemas.rules.EventRules;
+import io.veltrix.schemas.rules.RuleViolation;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * Takes the batches of {@code events.raw} and settles every message of them:
+ * <ol>
+ *   <li>decode and check ({@link BatchDecoder}; a worker thread, since registry look-ups block on a cache miss);</li>
+ *   <li>check the exposures against the experiment definitions ({@link ExposureValidator}); an exposure to
+ *       something the cached definitions do not know is judged again on definitions read after it was published;</li>
+ *   <li>count the countable ones in one transaction ({@link EventCounter}) and acknowledge them after the commit;
+ *       publish the refused ones to events.rejected and acknowledge each after Pulsar acknowledged its rejection;
+ *       negatively acknowledge the poison ones (redelivered with backoff, then dead-lettered).</li>
+ * </ol>
+ * Every call to the database, the registry or the broker goes through {@link Dependencies#retrying}: while one of
+ * them fails, the batch waits, nothing of it is acknowledged and nothing is dead-lettered. Only a failure caused by
+ * an event's own data ({@link Failures#isDataError}) sets events aside: the batch is then counted event by event,
+ * and the ones that still fail alone are negatively acknowledged.
+ *
+ * <p>Up to {@code veltrix.processor.batch.in-flight} batches are in progress at once: while one commits, the next
+ * ones are decoded. Counts do not depend on the order of commits, and the per-player locks keep two transactions
+ * from judging the same player's events at once.
+ */
+@ApplicationScoped
+public class BatchPipeline {
+
+    private final Dependencies dependencies;
+    private final BatchDecoder decoder;
+    private final ExperimentCatalog experiments;
+    private final RejectionPublisher rejections;
+    private final EventCounter counter;
+    private final RetentionJob retention;
+    private final ProcessorMetrics metrics;
+    private final ProblemLog problems;
+    private final int maxInFlight;
+    private final Executor workers = Infrastructure.getDefaultWorkerPool();
+    private final ArrayDeque<UniEmitter<? super Void>> waitingForRoom = new ArrayDeque<>();
+    private int inFlight;
+
+    public BatchPipeline(Dependencies dependencies, RegistryCodec codec, ExperimentCatalog experiments,
+                         RejectionPublisher rejections, EventCounter counter, RetentionJob retention,
+                         ProcessorMetrics metrics, ProblemLog problems, ProcessorConfig config) {
+        this.dependencies = dependencies;
+        this.experiments = experiments;
+        this.rejections = rejections;
+        this.counter = counter;
+        this.retention = retention;
+        this.metrics = metrics;
+        this.problems = problems;
+        this.maxInFlight = config.batch().inFlight();
+        EventRules rules = new EventRules(config.validation().maxFutureSkew(), config.validation().maxEventAge());
+        this.decoder = new BatchDecoder(payload -> codec.decode(payload).record(), rules, config.retention().events(),
+                config.retention().dedupeTolerance());
+    }
+
+    /**
+     * Starts processing a batch. The returned {@link Uni} completes when the pipeline has room for the next one (the
+     * batch itself settles later); while the processor stops, the batch is left unacknowledged (Pulsar redelivers it
+     * to another consumer).
+     */
+    public Uni<Void> submit(List<Delivery> batch) {
+        synchronized (waitingForRoom) {
+            if (dependencies.stopping()) {
+                return Uni.createFrom().voidItem();
+            }
+            inFlight++;
+        }
+        long start = System.nanoTime();
+        process(batch).subscribe().with(
+                done -> settled(batch.size(), start),
+                failure -> {
+                    if (!dependencies.stopping()) {
+                        problems.report("batch_failed", failure.toString());
+                        Log.debug("batch failed", failure);
+                    }
+                    settled(batch.size(), start);
+                });
+        return Uni.createFrom().emitter(room -> {
+            synchronized (waitingForRoom) {
+                if (inFlight < maxInFlight || dependencies.stopping()) {
+                    room.complete(null);
+                } else {
+                    waitingForRoom.add(room);
+                }
+            }
+        });
+    }
+
+    /** Batches in progress. */
+    public int inFlight() {
+        synchronized (waitingForRoom) {
+            return inFlight;
+        }
+    }
+
+    /** Stops taking batches: waiting submitters are released, batches in progress finish or give up. */
+    public void stop() {
+        dependencies.stop();
+        synchronized (waitingForRoom) {
+            waitingForRoom.forEach(room -> room.complete(null));
+            waitingForRoom.clear();
+        }
+    }
+
+    private void settled(int size, long start) {
+        metrics.batch(size, Duration.ofNanos(System.nanoTime() - start));
+        UniEmitter<? super Void> next;
+        synchronized (waitingForRoom) {
+            inFlight--;
+            next = waitingForRoom.poll();
+        }
+        if (next != null) {
+            next.complete(null);
+        }
+    }
+
+    private Uni<Void> process(List<Delivery> batch) {
+        List<RawEvent> events = new ArrayList<>(batch.size());
+        for (Delivery delivery : batch) {
+            events.add(delivery.event());
+        }
+        return dependencies.retrying(Dependency.REGISTRY, () -> Uni.createFrom().item(() -> decoder.decode(events, Instant.now()))
+                        .runSubscriptionOn(workers))
+                .flatMap(decoded -> validateExposures(decoded, events))
+                .flatMap(decoded -> Uni.join().all(List.of(
+                                count(decoded.countable(), batch),
+                                refuse(decoded.refused(), batch),
+                                poison(decoded.poison(), batch)))
+                        .andFailFast().replaceWithVoid());
+    }
+
+    /** Moves the exposures the experiment definitions refuse from countable to refused. */
+    private Uni<DecodedBatch> validateExposures(DecodedBatch decoded, List<RawEvent> events) {
+        if (decoded.countable().stream().noneMatch(c -> c.facts().exposure() != null)) {
+            return Uni.createFrom().item(decoded);
+        }
+        return dependencies.retrying(Dependency.EXPERIMENTS, experiments::current).flatMap(definitions -> {
+            List<Countable> countable = new ArrayList<>(decoded.countable().size());
+            List<Refused> refused = new ArrayList<>(decoded.refused());
+            List<Countable> missed = new ArrayList<>();
+            for (Countable c : decoded.countable()) {
+                Optional<RuleViolation> violation = ExposureValidator.check(c.facts(), definitions);
+                if (violation.isEmpty()) {
+                    countable.add(c);
+                } else {
+                    missed.add(c);
+                }
+            }
+            if (missed.isEmpty()) {
+                return Uni.createFrom().item(decoded);
+            }
+            // an experiment created (or started) moments ago: refuse only on definitions read after the exposure was sent
+            Instant sent = Instant.ofEpochMilli(missed.stream().mapToLong(c -> events.get(c.index()).publishTime()).max().orElse(0));
+            return dependencies.retrying(Dependency.EXPERIMENTS, () -> experiments.readSince(sent)).map(fresher -> {
+                for (Countable c : missed) {
+                    Optional<RuleViolation> violation = ExposureValidator.check(c.facts(), fresher);
+                    if (violation.isEmpty()) {
+                        countable.add(c);
+                    } else {
+                        refused.add(new Refused(c.index(), c.facts(), violation.get()));
+                    }
+                }
+                return new DecodedBatch(countable, refused, decoded.poison());
+            });
+        });
+    }
+
+    /** Counts the countable events in one transaction; acknowledges them after the commit. */
+    private Uni<Void> count(List<Countable> countable, List<Delivery> batch) {
+        if (countable.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<EventFacts> facts = new ArrayList<>(countable.size());
+        for (Countable c : countable) {
+            facts.add(c.facts());
+        }
+        return commit(facts).flatMap(committed -> acknowledge(countable, batch))
+                .onFailure(Failures::isDataError).recoverWithUni(failure -> isolate(countable, batch, failure));
+    }
+
+    private Uni<EventCounter.Counted> commit(List<EventFacts> facts) {
+        return dependencies.retrying(Dependency.DATABASE, () -> {
+            long start = System.nanoTime();
+            return Contexts.onVertxContext(() -> counter.count(facts)).invoke(counted -> {
+                metrics.commit(Duration.ofNanos(System.nanoTime() - start));
+                metrics.counted(counted.counted(), counted.duplicates());
+            }).onFailure(Failures::isMissingPartition).invoke(retention::runSoon);
+        });
+    }
+
+    /**
+     * The database refused the batch because of the data of one (or some) of its events: counts them one at a time,
+     * so that only the events that fail alone are set aside (negatively acknowledged, dead-lettered in the end).
+     */
+    private Uni<Void> isolate(List<Countable> countable, List<Delivery> batch, Throwable batchFailure) {
+        problems.report("batch_refused_by_database", Failures.describe(batchFailure));
+        return Multi.createFrom().iterable(countable).onItem().transformToUniAndConcatenate(c ->
+                        commit(List.of(c.facts())).flatMap(counted -> acknowledge(List.of(c), batch))
+                                .onFailure(Failures::isDataError).recoverWithUni(failure -> {
+                                    metrics.failed();
+                                    problems.report("event_not_countable", c.facts().eventId() + ": " + Failures.describe(failure));
+                                    return batch.get(c.index()).nack(failure);
+                                }))
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> acknowledge(List<Countable> countable, List<Delivery> batch) {
+        long now = System.currentTimeMillis();
+        long oldest = now;
+        List<Uni<Void>> acks = new ArrayList<>(countable.size());
+        for (Countable c : countable) {
+            Delivery delivery = batch.get(c.index());
+            oldest = Math.min(oldest, delivery.event().publishTime());
+            acks.add(delivery.ack());
+        }
+        metrics.committed(Duration.ofMillis(Math.max(0, now - oldest)));
+        return joinQuietly(acks);
+    }
+
+    /** Publishes each refused event's rejection; acknowledges it once Pulsar acknowledged the rejection. */
+    private Uni<Void> refuse(List<Refused> refused, List<Delivery> batch) {
+        if (refused.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> settled = new ArrayList<>(refused.size());
+        for (Refused r : refused) {
+            Delivery delivery = batch.get(r.index());
+            settled.add(dependencies.retrying(Dependency.REGISTRY, () -> Uni.createFrom()
+                            .item(() -> rejections.encode(r.facts(), r.violation(), delivery.event())).runSubscriptionOn(workers))
+                    .flatMap(message -> dependencies.retrying(Dependency.BROKER, () -> rejections.send(message)))
+                    .flatMap(published -> {
+                        metrics.rejected(r.violation().reason());
+                        problems.report("rejected." + r.violation().reason(), r.violation().message());
+                        return delivery.ack();
+                    }));
+        }
+        return Uni.join().all(settled).andFailFast().replaceWithVoid();
+    }
+
+    /** Negatively acknowledges what cannot be decoded: redelivered with backoff, dead-lettered after the retries. */
+    private Uni<Void> poison(List<Poison> poison, List<Delivery> batch) {
+        if (poison.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> nacks = new ArrayList<>(poison.size());
+        for (Poison p : poison) {
+            Delivery delivery = batch.get(p.index());
+            metrics.undecodable(p.reason());
+            problems.report("undecodable." + p.reason(), "message " + delivery.event().messageId() + " (delivery "
+                    + (delivery.event().redeliveryCount() + 1) + "): " + p.detail());
+            nacks.add(delivery.nack(new IllegalArgumentException(p.reason() + ": " + p.detail())));
+        }
+        return joinQuietly(nacks);
+    }
+
+    /** Waits for acknowledgements; one that fails (the consumer closed) only means a redelivery, counted once. */
+    private static Uni<Void> joinQuietly(List<Uni<Void>> unis) {
+        if (unis.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(unis.stream().map(u -> u.onFailure().recoverWithNull()).toList()).andFailFast().replaceWithVoid();
+    }
+}
