@@ -56,6 +56,7 @@ public class BatchPipeline {
     private final RejectionPublisher rejections;
     private final EventCounter counter;
     private final RetentionJob retention;
+    private final Contexts contexts;
     private final ProcessorMetrics metrics;
     private final ProblemLog problems;
     private final int maxInFlight;
@@ -65,12 +66,13 @@ public class BatchPipeline {
 
     public BatchPipeline(Dependencies dependencies, RegistryCodec codec, ExperimentCatalog experiments,
                          RejectionPublisher rejections, EventCounter counter, RetentionJob retention,
-                         ProcessorMetrics metrics, ProblemLog problems, ProcessorConfig config) {
+                         Contexts contexts, ProcessorMetrics metrics, ProblemLog problems, ProcessorConfig config) {
         this.dependencies = dependencies;
         this.experiments = experiments;
         this.rejections = rejections;
         this.counter = counter;
         this.retention = retention;
+        this.contexts = contexts;
         this.metrics = metrics;
         this.problems = problems;
         this.maxInFlight = config.batch().inFlight();
@@ -207,7 +209,7 @@ public class BatchPipeline {
     private Uni<EventCounter.Counted> commit(List<EventFacts> facts) {
         return dependencies.retrying(Dependency.DATABASE, () -> {
             long start = System.nanoTime();
-            return Contexts.onVertxContext(() -> counter.count(facts)).invoke(counted -> {
+            return contexts.onVertxContext(() -> counter.count(facts)).invoke(counted -> {
                 metrics.commit(Duration.ofNanos(System.nanoTime() - start));
                 metrics.counted(counted.counted(), counted.duplicates());
             }).onFailure(Failures::isMissingPartition).invoke(retention::runSoon);

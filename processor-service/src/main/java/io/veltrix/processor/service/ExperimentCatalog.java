@@ -28,14 +28,16 @@ public class ExperimentCatalog {
     private final ExperimentDefinitionRepository repository;
     private final ProcessorConfig.Experiments config;
     private final ProblemLog problems;
+    private final Contexts contexts;
     private volatile ExperimentDefinitions current;
     private volatile long lastRead;
 
-    public ExperimentCatalog(ExperimentDefinitionRepository repository, ProcessorConfig config, ProblemLog problems,
+    public ExperimentCatalog(ExperimentDefinitionRepository repository, ProcessorConfig config, ProblemLog problems, Contexts contexts,
                              MeterRegistry registry) {
         this.repository = repository;
         this.config = config.experiments();
         this.problems = problems;
+        this.contexts = contexts;
         this.lastRead = System.nanoTime() - this.config.missRefreshInterval().toNanos();
         Gauge.builder("veltrix.processor.experiments.known", this, c -> c.current == null ? Double.NaN : c.current.experiments().size())
                 .description("Experiments in the processor's cache of definitions").register(registry);
@@ -83,7 +85,7 @@ public class ExperimentCatalog {
 
     /** Reads the definitions now. */
     public Uni<ExperimentDefinitions> refresh() {
-        return Contexts.onVertxContext(() -> {
+        return contexts.onVertxContext(() -> {
             lastRead = System.nanoTime();
             return repository.load();
         }).ifNoItem().after(LOAD_TIMEOUT).fail().invoke(loaded -> current = loaded);

@@ -45,6 +45,7 @@ public class RetentionJob {
     private final RetentionRepository repository;
     private final ExperimentCatalog experiments;
     private final ProblemLog problems;
+    private final Contexts contexts;
     private final ProcessorConfig.Retention config;
     private final long widthMillis;
     private final long aheadMillis;
@@ -52,11 +53,12 @@ public class RetentionJob {
     private final Counter dropped;
     private volatile List<Partition> known = List.of();
 
-    public RetentionJob(RetentionRepository repository, ExperimentCatalog experiments, ProblemLog problems,
+    public RetentionJob(RetentionRepository repository, ExperimentCatalog experiments, ProblemLog problems, Contexts contexts,
                         ProcessorConfig config, MeterRegistry registry) {
         this.repository = repository;
         this.experiments = experiments;
         this.problems = problems;
+        this.contexts = contexts;
         this.config = config.retention();
         this.widthMillis = this.config.partitionWidth().toMillis();
         if (widthMillis < 60_000) {
@@ -102,9 +104,9 @@ public class RetentionJob {
     /** One run; the {@link Uni} fails when a step failed (the steps before it stay done). */
     public Uni<Void> run() {
         Instant now = Instant.now();
-        return Contexts.onVertxContext(() -> Panache.withTransaction(() -> repository.tryLock(LOCK_TIMEOUT_MILLIS)
+        return contexts.onVertxContext(() -> Panache.withTransaction(() -> repository.tryLock(LOCK_TIMEOUT_MILLIS)
                         .flatMap(locked -> locked ? partitions(now) : Uni.createFrom().voidItem())))
-                .flatMap(x -> Contexts.onVertxContext(() -> Panache.withTransaction(() -> repository.tryLock(LOCK_TIMEOUT_MILLIS)
+                .flatMap(x -> contexts.onVertxContext(() -> Panache.withTransaction(() -> repository.tryLock(LOCK_TIMEOUT_MILLIS)
                         .flatMap(locked -> locked ? aggregates(now) : Uni.createFrom().voidItem()))));
     }
 

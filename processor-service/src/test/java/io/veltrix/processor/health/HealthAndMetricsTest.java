@@ -34,7 +34,9 @@ class HealthAndMetricsTest {
             return backlog.matcher(metrics).find() && dlq.matcher(metrics).find();
         });
         given().when().get("/q/metrics").then()
-                .body(containsString("veltrix_processor_latency_occurred_seconds"))
+                .body(containsString("veltrix_processor_latency_pipeline_seconds"))
+                .body(containsString("veltrix_processor_dependency_available{dependency=\"database\"} 1.0"))
+                .body(containsString("veltrix_processor_retention_partitions"))
                 .body(containsString("veltrix_processor_experiments_known"));
     }
 }

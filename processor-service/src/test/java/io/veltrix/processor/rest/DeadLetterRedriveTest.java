@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.veltrix.processor.ProcessorStackTest;
+import io.veltrix.processor.RawEvents;
 import io.veltrix.schemas.Topics;
 import io.veltrix.testing.RealStackResource;
 import java.time.Duration;
@@ -51,14 +52,14 @@ class DeadLetterRedriveTest extends ProcessorStackTest {
                 .then().statusCode(200).body("moved", greaterThanOrEqualTo(2));
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
-                db.number("select count(*) from processing.processed_event where event_id = ?", id) == 1);
+                db.number("select count(*) from processing.processed_event where event_key = processing.event_key(?, ?)", RawEvents.SOURCE, id) == 1);
         // the second copy went through the processor too, as a duplicate: the traffic of that minute counts one event
         await().atMost(Duration.ofSeconds(30)).until(() -> duplicates() >= duplicatesBefore + 1);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(1, db.number(
                 "select coalesce(sum(events), 0) from processing.traffic_minute where event_type = 'treasure_claimed' and minute = ?",
                 java.time.OffsetDateTime.ofInstant(occurred.truncatedTo(ChronoUnit.MINUTES), java.time.ZoneOffset.UTC))));
         given().auth().oauth2(TOKEN).when().post("/admin/v1/dlq/redrive?limit=10").then().statusCode(200);
-        assertEquals(1, db.number("select count(*) from processing.processed_event where event_id = ?", id));
+        assertEquals(1, db.number("select count(*) from processing.processed_event where event_key = processing.event_key(?, ?)", RawEvents.SOURCE, id));
     }
 
     /** The processor's count of duplicates so far (this JVM's processor). */

@@ -3,6 +3,7 @@ package io.veltrix.systemtests.processor;
 import static org.awaitility.Awaitility.await;
 
 import io.veltrix.testing.Database;
+import io.veltrix.testing.TestServices;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +26,8 @@ final class Settling {
         sent.addAll(markers);
         Object ids = markers.stream().map(TrackedEvent::messageId).toArray(String[]::new);
         await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() ->
-                db.number("select count(*) from processing.processed_event where event_id = any(?)", ids) == markers.size());
+                db.number("select count(*) from processing.processed_event where event_key in "
+                        + "(select processing.event_key(?, i) from unnest(cast(? as text[])) i)", TestServices.SOURCE, ids)
+                        == markers.size());
     }
 }
