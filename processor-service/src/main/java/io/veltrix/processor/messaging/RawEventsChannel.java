@@ -4,12 +4,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.pulsar.PulsarBatchMessage;
 import io.smallrye.reactive.messaging.pulsar.PulsarIncomingMessage;
 import io.smallrye.reactive.messaging.pulsar.PulsarMessage;
 import io.veltrix.processor.Delivery;
-import io.veltrix.processor.RawEvent;
 import io.veltrix.processor.config.ProcessorConfig;
 import io.veltrix.processor.service.BatchPipeline;
 import io.veltrix.schemas.Topics;
@@ -35,10 +35,13 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 public class RawEventsChannel {
 
     private final BatchPipeline pipeline;
+    private final BatchAck.Factory acks;
     private final Duration shutdownGrace;
 
-    public RawEventsChannel(BatchPipeline pipeline, ProcessorConfig config, MeterRegistry registry) {
+    public RawEventsChannel(BatchPipeline pipeline, @Identifier(BatchAck.STRATEGY_NAME) BatchAck.Factory acks,
+                            ProcessorConfig config, MeterRegistry registry) {
         this.pipeline = pipeline;
+        this.acks = acks;
         this.shutdownGrace = config.shutdown().grace();
         Gauge.builder("veltrix.processor.batches.in_flight", pipeline, BatchPipeline::inFlight)
                 .description("Batches of events.raw in progress (decoding, waiting for a dependency, committing)")
@@ -56,7 +59,15 @@ public class RawEventsChannel {
             PulsarIncomingMessage<byte[]> incoming = (PulsarIncomingMessage<byte[]>) message;
             deliveries.add(new PulsarDelivery(incoming));
         }
-        return pipeline.submit(deliveries);
+        return pipeline.submit(deliveries, this::ack);
+    }
+
+    private Uni<Void> ack(List<Delivery> done) {
+        List<PulsarIncomingMessage<byte[]>> messages = new ArrayList<>(done.size());
+        for (Delivery delivery : done) {
+            messages.add(((PulsarDelivery) delivery).message);
+        }
+        return acks.ackAll(messages);
     }
 
     /**
@@ -81,23 +92,34 @@ public class RawEventsChannel {
     /** One message of a batch, as the pipeline sees it. */
     private static final class PulsarDelivery implements Delivery {
         private final PulsarIncomingMessage<byte[]> message;
-        private final RawEvent event;
 
         PulsarDelivery(PulsarIncomingMessage<byte[]> message) {
             this.message = message;
-            org.apache.pulsar.client.api.Message<byte[]> pulsar = message.unwrap();
-            this.event = new RawEvent(message.getPayload(), pulsar.getPublishTime(),
-                    pulsar.getProperty(Topics.PROP_SCHEMA_VERSION), pulsar.getRedeliveryCount(), pulsar.getMessageId());
         }
 
         @Override
-        public RawEvent event() {
-            return event;
+        public byte[] payload() {
+            return message.getPayload();
         }
 
         @Override
-        public Uni<Void> ack() {
-            return Uni.createFrom().completionStage(message::ack);
+        public long publishTime() {
+            return message.unwrap().getPublishTime();
+        }
+
+        @Override
+        public int redeliveryCount() {
+            return message.unwrap().getRedeliveryCount();
+        }
+
+        @Override
+        public String schemaVersion() {
+            return message.unwrap().getProperty(Topics.PROP_SCHEMA_VERSION);
+        }
+
+        @Override
+        public String messageId() {
+            return String.valueOf(message.getMessageId());
         }
 
         @Override

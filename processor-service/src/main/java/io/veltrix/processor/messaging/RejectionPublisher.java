@@ -4,7 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.pulsar.PulsarOutgoingMessageMetadata;
 import io.veltrix.processor.EventFacts;
-import io.veltrix.processor.RawEvent;
+import io.veltrix.processor.Delivery;
 import io.veltrix.schemas.codec.CodecException;
 import io.veltrix.schemas.codec.RegisteredSchema;
 import io.veltrix.schemas.codec.RegistryCodec;
@@ -52,7 +52,7 @@ public class RejectionPublisher {
      * @throws CodecException        when the registry cannot be reached (transient)
      * @throws IllegalStateException when RejectedEvent is not registered (a deployment problem; retried too)
      */
-    public Message<byte[]> encode(EventFacts event, RuleViolation violation, RawEvent raw) {
+    public Message<byte[]> encode(EventFacts event, RuleViolation violation, Delivery raw) {
         Instant now = Instant.now();
         RegisteredSchema current = schema(now);
         Rejection rejection = new Rejection(rejectionId(event, violation.reason()), Rejection.Stage.PROCESSOR,

@@ -1,7 +1,6 @@
 package io.veltrix.processor.service;
 
 import io.veltrix.processor.EventFacts;
-import io.veltrix.processor.RawEvent;
 import io.veltrix.schemas.codec.CodecException;
 import io.veltrix.schemas.rules.EventRules;
 import io.veltrix.schemas.rules.RuleViolation;
@@ -14,7 +13,7 @@ import java.util.function.Function;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * Decodes a batch of raw events and sorts them: countable, refused (with why: a rule of {@link EventRules}, the
+ * Decodes a batch of messages (their payloads) and sorts them: countable, refused (with why: a rule of {@link EventRules}, the
  * same ingest applies, or an event older than the dedupe records reach) and poison (cannot be read at all). Pure
  * but for the registry look-ups of {@code decode} (blocking on a cache miss): a registry that cannot be reached
  * makes the whole call fail with a transient {@link CodecException}, to be tried again.
@@ -58,16 +57,16 @@ public final class BatchDecoder {
     }
 
     /** @throws CodecException (transient) when the registry cannot be reached */
-    public DecodedBatch decode(List<RawEvent> events, Instant now) {
-        List<Countable> countable = new ArrayList<>(events.size());
+    public DecodedBatch decode(List<byte[]> payloads, Instant now) {
+        List<Countable> countable = new ArrayList<>(payloads.size());
         List<Refused> refused = new ArrayList<>();
         List<Poison> poison = new ArrayList<>();
         Instant oldest = now.minus(countableAge);
-        for (int i = 0; i < events.size(); i++) {
+        for (int i = 0; i < payloads.size(); i++) {
             GenericRecord record;
             EventFacts facts;
             try {
-                record = decode.apply(events.get(i).payload());
+                record = decode.apply(payloads.get(i));
                 facts = reader.read(record);
             } catch (CodecException e) {
                 if (e.isTransient()) {

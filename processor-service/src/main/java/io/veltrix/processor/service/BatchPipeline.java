@@ -8,7 +8,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.veltrix.processor.Delivery;
 import io.veltrix.processor.EventFacts;
 import io.veltrix.processor.ExperimentDefinitions;
-import io.veltrix.processor.RawEvent;
 import io.veltrix.processor.config.ProcessorConfig;
 import io.veltrix.processor.messaging.RejectionPublisher;
 import io.veltrix.processor.service.BatchDecoder.Countable;
@@ -86,7 +85,7 @@ public class BatchPipeline {
      * batch itself settles later); while the processor stops, the batch is left unacknowledged (Pulsar redelivers it
      * to another consumer).
      */
-    public Uni<Void> submit(List<Delivery> batch) {
+    public Uni<Void> submit(List<Delivery> batch, Delivery.Acknowledger acknowledger) {
         synchronized (waitingForRoom) {
             if (dependencies.stopping()) {
                 return Uni.createFrom().voidItem();
@@ -94,7 +93,7 @@ public class BatchPipeline {
             inFlight++;
         }
         long start = System.nanoTime();
-        process(batch).subscribe().with(
+        process(batch, acknowledger).subscribe().with(
                 done -> settled(batch.size(), start),
                 failure -> {
                     if (!dependencies.stopping()) {
@@ -142,23 +141,23 @@ public class BatchPipeline {
         }
     }
 
-    private Uni<Void> process(List<Delivery> batch) {
-        List<RawEvent> events = new ArrayList<>(batch.size());
+    private Uni<Void> process(List<Delivery> batch, Delivery.Acknowledger acknowledger) {
+        List<byte[]> payloads = new ArrayList<>(batch.size());
         for (Delivery delivery : batch) {
-            events.add(delivery.event());
+            payloads.add(delivery.payload());
         }
-        return dependencies.retrying(Dependency.REGISTRY, () -> Uni.createFrom().item(() -> decoder.decode(events, Instant.now()))
+        return dependencies.retrying(Dependency.REGISTRY, () -> Uni.createFrom().item(() -> decoder.decode(payloads, Instant.now()))
                         .runSubscriptionOn(workers))
-                .flatMap(decoded -> validateExposures(decoded, events))
+                .flatMap(decoded -> validateExposures(decoded, batch))
                 .flatMap(decoded -> Uni.join().all(List.of(
-                                count(decoded.countable(), batch),
-                                refuse(decoded.refused(), batch),
+                                count(decoded.countable(), batch, acknowledger),
+                                refuse(decoded.refused(), batch, acknowledger),
                                 poison(decoded.poison(), batch)))
                         .andFailFast().replaceWithVoid());
     }
 
     /** Moves the exposures the experiment definitions refuse from countable to refused. */
-    private Uni<DecodedBatch> validateExposures(DecodedBatch decoded, List<RawEvent> events) {
+    private Uni<DecodedBatch> validateExposures(DecodedBatch decoded, List<Delivery> batch) {
         if (decoded.countable().stream().noneMatch(c -> c.facts().exposure() != null)) {
             return Uni.createFrom().item(decoded);
         }
@@ -178,7 +177,7 @@ public class BatchPipeline {
                 return Uni.createFrom().item(decoded);
             }
             // an experiment created (or started) moments ago: refuse only on definitions read after the exposure was sent
-            Instant sent = Instant.ofEpochMilli(missed.stream().mapToLong(c -> events.get(c.index()).publishTime()).max().orElse(0));
+            Instant sent = Instant.ofEpochMilli(missed.stream().mapToLong(c -> batch.get(c.index()).publishTime()).max().orElse(0));
             return dependencies.retrying(Dependency.EXPERIMENTS, () -> experiments.readSince(sent)).map(fresher -> {
                 for (Countable c : missed) {
                     Optional<RuleViolation> violation = ExposureValidator.check(c.facts(), fresher);
@@ -194,7 +193,7 @@ public class BatchPipeline {
     }
 
     /** Counts the countable events in one transaction; acknowledges them after the commit. */
-    private Uni<Void> count(List<Countable> countable, List<Delivery> batch) {
+    private Uni<Void> count(List<Countable> countable, List<Delivery> batch, Delivery.Acknowledger acknowledger) {
         if (countable.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -202,8 +201,8 @@ public class BatchPipeline {
         for (Countable c : countable) {
             facts.add(c.facts());
         }
-        return commit(facts).flatMap(committed -> acknowledge(countable, batch))
-                .onFailure(Failures::isDataError).recoverWithUni(failure -> isolate(countable, batch, failure));
+        return commit(facts).flatMap(committed -> acknowledge(countable, batch, acknowledger))
+                .onFailure(Failures::isDataError).recoverWithUni(failure -> isolate(countable, batch, acknowledger, failure));
     }
 
     private Uni<EventCounter.Counted> commit(List<EventFacts> facts) {
@@ -220,10 +219,11 @@ public class BatchPipeline {
      * The database refused the batch because of the data of one (or some) of its events: counts them one at a time,
      * so that only the events that fail alone are set aside (negatively acknowledged, dead-lettered in the end).
      */
-    private Uni<Void> isolate(List<Countable> countable, List<Delivery> batch, Throwable batchFailure) {
+    private Uni<Void> isolate(List<Countable> countable, List<Delivery> batch, Delivery.Acknowledger acknowledger,
+                              Throwable batchFailure) {
         problems.report("batch_refused_by_database", Failures.describe(batchFailure));
         return Multi.createFrom().iterable(countable).onItem().transformToUniAndConcatenate(c ->
-                        commit(List.of(c.facts())).flatMap(counted -> acknowledge(List.of(c), batch))
+                        commit(List.of(c.facts())).flatMap(counted -> acknowledge(List.of(c), batch, acknowledger))
                                 .onFailure(Failures::isDataError).recoverWithUni(failure -> {
                                     metrics.failed();
                                     problems.report("event_not_countable", c.facts().eventId() + ": " + Failures.describe(failure));
@@ -232,21 +232,22 @@ public class BatchPipeline {
                 .collect().last().replaceWithVoid();
     }
 
-    private Uni<Void> acknowledge(List<Countable> countable, List<Delivery> batch) {
+    private Uni<Void> acknowledge(List<Countable> countable, List<Delivery> batch, Delivery.Acknowledger acknowledger) {
         long now = System.currentTimeMillis();
         long oldest = now;
-        List<Uni<Void>> acks = new ArrayList<>(countable.size());
+        List<Delivery> done = new ArrayList<>(countable.size());
         for (Countable c : countable) {
             Delivery delivery = batch.get(c.index());
-            oldest = Math.min(oldest, delivery.event().publishTime());
-            acks.add(delivery.ack());
+            oldest = Math.min(oldest, delivery.publishTime());
+            done.add(delivery);
         }
         metrics.committed(Duration.ofMillis(Math.max(0, now - oldest)));
-        return joinQuietly(acks);
+        // an acknowledgement that fails (the consumer closed) only means a redelivery, counted once
+        return acknowledger.ack(done).onFailure().recoverWithNull();
     }
 
     /** Publishes each refused event's rejection; acknowledges it once Pulsar acknowledged the rejection. */
-    private Uni<Void> refuse(List<Refused> refused, List<Delivery> batch) {
+    private Uni<Void> refuse(List<Refused> refused, List<Delivery> batch, Delivery.Acknowledger acknowledger) {
         if (refused.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -254,12 +255,12 @@ public class BatchPipeline {
         for (Refused r : refused) {
             Delivery delivery = batch.get(r.index());
             settled.add(dependencies.retrying(Dependency.REGISTRY, () -> Uni.createFrom()
-                            .item(() -> rejections.encode(r.facts(), r.violation(), delivery.event())).runSubscriptionOn(workers))
+                            .item(() -> rejections.encode(r.facts(), r.violation(), delivery)).runSubscriptionOn(workers))
                     .flatMap(message -> dependencies.retrying(Dependency.BROKER, () -> rejections.send(message)))
                     .flatMap(published -> {
                         metrics.rejected(r.violation().reason());
                         problems.report("rejected." + r.violation().reason(), r.violation().message());
-                        return delivery.ack();
+                        return acknowledger.ack(List.of(delivery)).onFailure().recoverWithNull();
                     }));
         }
         return Uni.join().all(settled).andFailFast().replaceWithVoid();
@@ -274,8 +275,8 @@ public class BatchPipeline {
         for (Poison p : poison) {
             Delivery delivery = batch.get(p.index());
             metrics.undecodable(p.reason());
-            problems.report("undecodable." + p.reason(), "message " + delivery.event().messageId() + " (delivery "
-                    + (delivery.event().redeliveryCount() + 1) + "): " + p.detail());
+            problems.report("undecodable." + p.reason(), "message " + delivery.messageId() + " (delivery "
+                    + (delivery.redeliveryCount() + 1) + "): " + p.detail());
             nacks.add(delivery.nack(new IllegalArgumentException(p.reason() + ": " + p.detail())));
         }
         return joinQuietly(nacks);

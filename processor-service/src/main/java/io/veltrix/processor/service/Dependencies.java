@@ -2,6 +2,7 @@ package io.veltrix.processor.service;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import io.veltrix.processor.config.ProcessorConfig;
@@ -24,6 +25,7 @@ import java.util.function.Supplier;
  * ({@code veltrix.processor.retry.*}) until it succeeds, which marks the dependency available again, or until the
  * processor stops. The batch waits meanwhile: nothing is acknowledged, nothing is dead-lettered.
  */
+@Startup
 @ApplicationScoped
 public class Dependencies {
 
