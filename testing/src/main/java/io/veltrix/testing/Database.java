@@ -11,18 +11,48 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Plain JDBC reads of the test stack's database, for assertions on what the services stored. */
+/**
+ * Plain JDBC on the test stack's database: reads for assertions on what the services stored (as the services' role),
+ * and, through {@link #admin}, the faults a test injects (as the database's administrator).
+ */
 public final class Database {
 
-    private final StackInfo stack;
+    private final String url;
+    private final String user;
+    private final String password;
 
     public Database(StackInfo stack) {
-        this.stack = stack;
+        this(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
+    }
+
+    public Database(String url, String user, String password) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+    }
+
+    /** The same database as its administrator (the embedded server's superuser). */
+    public static Database admin(StackInfo stack) {
+        return new Database(stack.jdbcUrl(), stack.dbAdminUser(), stack.dbAdminPassword());
+    }
+
+    /** Runs a statement (DDL, grants, settings); returns the update count. */
+    public int execute(String sql, Object... params) {
+        try (Connection connection = DriverManager.getConnection(url, user, password);
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            statement.execute();
+            return Math.max(0, statement.getUpdateCount());
+        } catch (SQLException e) {
+            throw new IllegalStateException("statement failed: " + sql + ": " + e.getMessage(), e);
+        }
     }
 
     /** Rows of a query as column → value maps. */
     public List<Map<String, Object>> rows(String sql, Object... params) {
-        try (Connection connection = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
+        try (Connection connection = DriverManager.getConnection(url, user, password);
              PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);

@@ -11,18 +11,25 @@ import java.util.regex.Pattern;
  * {@code VELTRIX_REGISTRY_DB_URL} (default: database {@code apicurio} on the same server).
  */
 record DbConfig(boolean embedded, String host, int port, String database, String query, String user, String password,
-                String registryJdbcUrl, String registryUser, String registryPassword) {
+                String adminUser, String adminPassword, String registryJdbcUrl, String registryUser, String registryPassword) {
 
-    static final String EMBEDDED_USER = "veltrix";
-    static final String EMBEDDED_PASSWORD = "veltrix";
+    /** The embedded server's superuser (initdb's bootstrap user): the stack administers the server with it. */
+    static final String ADMIN_USER = "veltrix";
+    /**
+     * The role the services log in with on the embedded server: not a superuser, owner of the services' schemas
+     * (created by their migrations), so that grants, read-only sessions and passwords apply to it as they would in
+     * production.
+     */
+    static final String APP_USER = "veltrix_app";
     static final String APP_DATABASE = "veltrix";
     static final String REGISTRY_DATABASE = "apicurio";
 
     private static final Pattern JDBC_URL = Pattern.compile("^jdbc:postgresql://([^/:?]+)(?::(\\d+))?/([^?]+)(\\?.*)?$");
 
-    static DbConfig embedded(int port) {
-        return new DbConfig(true, "127.0.0.1", port, APP_DATABASE, "", EMBEDDED_USER, EMBEDDED_PASSWORD,
-                "jdbc:postgresql://127.0.0.1:" + port + "/" + REGISTRY_DATABASE, EMBEDDED_USER, EMBEDDED_PASSWORD);
+    static DbConfig embedded(int port, LocalSecrets secrets) {
+        return new DbConfig(true, "127.0.0.1", port, APP_DATABASE, "", APP_USER, secrets.dbPassword(), ADMIN_USER,
+                secrets.dbAdminPassword(), "jdbc:postgresql://127.0.0.1:" + port + "/" + REGISTRY_DATABASE, ADMIN_USER,
+                secrets.dbAdminPassword());
     }
 
     /** The user-provided server, if configured for this instance. */
@@ -43,7 +50,7 @@ record DbConfig(boolean embedded, String host, int port, String database, String
         String query = m.group(4) == null ? "" : m.group(4);
         String registryUrl = settings.get("veltrix.registry.db.url")
                 .orElse("jdbc:postgresql://" + host + ":" + port + "/" + REGISTRY_DATABASE + query);
-        return Optional.of(new DbConfig(false, host, port, m.group(3), query, user, password, registryUrl,
+        return Optional.of(new DbConfig(false, host, port, m.group(3), query, user, password, user, password, registryUrl,
                 settings.get("veltrix.registry.db.user").orElse(user),
                 settings.get("veltrix.registry.db.password").orElse(password)));
     }

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The local platform's credentials: a write key for the ingest API and the experiments API's tokens.
+ * The local platform's credentials: a write key for the ingest API, the experiments API's tokens, and the embedded
+ * PostgreSQL's passwords (the services' role and the superuser the stack administers it with).
  * Generated once per instance, kept (owner-readable only) in {@code <instance>/secrets.properties}, printed by
  * {@code ./veltrix up}, and given to the services as environment variables. Never committed.
  */
@@ -22,6 +23,10 @@ public final class LocalSecrets {
     public static final String WRITE_KEY = "write-key";
     public static final String ADMIN_TOKEN = "admin-token";
     public static final String READ_TOKEN = "read-token";
+    /** Password of the services' database role ({@link DbConfig#APP_USER}) on the embedded PostgreSQL. */
+    public static final String DB_PASSWORD = "db-password";
+    /** Password of the embedded PostgreSQL's superuser ({@link DbConfig#ADMIN_USER}), used by the stack only. */
+    public static final String DB_ADMIN_PASSWORD = "db-admin-password";
     /** The source (game) the local write key belongs to. */
     public static final String SOURCE = "treasure-hunt";
 
@@ -45,9 +50,9 @@ public final class LocalSecrets {
                 }
             }
             boolean changed = false;
-            for (String name : new String[] {WRITE_KEY, ADMIN_TOKEN, READ_TOKEN}) {
+            for (String name : new String[] {WRITE_KEY, ADMIN_TOKEN, READ_TOKEN, DB_PASSWORD, DB_ADMIN_PASSWORD}) {
                 if (properties.getProperty(name, "").isBlank()) {
-                    properties.setProperty(name, generate(name.equals(WRITE_KEY) ? "wk_" : "tk_"));
+                    properties.setProperty(name, generate(name.equals(WRITE_KEY) ? "wk_" : name.startsWith("db") ? "pw_" : "tk_"));
                     changed = true;
                 }
             }
@@ -80,6 +85,14 @@ public final class LocalSecrets {
 
     public String readToken() {
         return values.get(READ_TOKEN);
+    }
+
+    public String dbPassword() {
+        return values.get(DB_PASSWORD);
+    }
+
+    public String dbAdminPassword() {
+        return values.get(DB_ADMIN_PASSWORD);
     }
 
     /** The services' environment for these credentials. */

@@ -26,13 +26,16 @@ final class PostgresServer extends ManagedServer {
     private final int port;
     private final boolean durable;
     private final boolean appendLog;
+    private final String adminPassword;
 
-    PostgresServer(Path distHome, Path dataDir, int port, boolean durable, Log log, Path logFile, boolean appendLog) {
+    PostgresServer(Path distHome, Path dataDir, int port, boolean durable, String adminPassword, Log log, Path logFile,
+                   boolean appendLog) {
         super("PostgreSQL", log, logFile);
         this.distHome = distHome;
         this.dataDir = dataDir;
         this.port = port;
         this.durable = durable;
+        this.adminPassword = adminPassword;
         this.appendLog = appendLog;
     }
 
@@ -53,7 +56,9 @@ final class PostgresServer extends ManagedServer {
             command.add(distHome.resolve("bin/postgres").toString());
             command.addAll(List.of("-D", dataDir.toString(), "-p", Integer.toString(port),
                     "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-                    "-c", "max_connections=200"));
+                    "-c", "max_connections=200",
+                    // what the benchmark reads to say where PostgreSQL's time goes (loaded, but costs nothing unused)
+                    "-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=top"));
             if (!durable) {
                 // the test instance: thrown away at the next start, so trade durability for speed
                 command.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
@@ -68,7 +73,33 @@ final class PostgresServer extends ManagedServer {
     void awaitReady(Duration timeout) {
         String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
         awaitReady(timeout, "JDBC connection to " + url,
-                () -> Databases.canConnect(url, DbConfig.EMBEDDED_USER, DbConfig.EMBEDDED_PASSWORD));
+                () -> Databases.canConnect(url, DbConfig.ADMIN_USER, adminPassword));
+        requirePasswords(url);
+    }
+
+    /**
+     * A cluster made by an earlier version of the stack trusts every local connection (initdb -A trust): give its
+     * superuser the instance's password and require passwords from everyone, as a fresh cluster does.
+     */
+    private void requirePasswords(String url) {
+        Path hba = dataDir.resolve("pg_hba.conf");
+        try {
+            List<String> lines = Files.readAllLines(hba);
+            if (lines.stream().noneMatch(line -> !line.strip().startsWith("#") && line.matches(".*\\strust\\s*$"))) {
+                return;
+            }
+            Databases.execute(url, DbConfig.ADMIN_USER, adminPassword,
+                    "alter role " + DbConfig.ADMIN_USER + " password " + Databases.literal(adminPassword));
+            List<String> rewritten = new ArrayList<>();
+            for (String line : lines) {
+                rewritten.add(line.strip().startsWith("#") ? line : line.replaceAll("\\strust(\\s*)$", " scram-sha-256$1"));
+            }
+            Files.write(hba, rewritten);
+            Databases.execute(url, DbConfig.ADMIN_USER, adminPassword, "select pg_reload_conf()");
+            log.info("PostgreSQL: passwords required from now on (pg_hba.conf: trust replaced by scram-sha-256)");
+        } catch (IOException e) {
+            throw new StackException("cannot update " + hba + ": " + e.getMessage(), e);
+        }
     }
 
     private void initdb(boolean root) throws IOException {
@@ -88,17 +119,29 @@ final class PostgresServer extends ManagedServer {
         if (!appendLog) {
             Files.deleteIfExists(logFile);
         }
+        // the superuser's password, in a file only the server's user reads, removed right after
+        Path pwfile = dataDir.resolveSibling(dataDir.getFileName() + ".pwfile");
+        Files.writeString(pwfile, adminPassword + System.lineSeparator());
+        Files.setPosixFilePermissions(pwfile, PosixFilePermissions.fromString("rw-------"));
+        if (root) {
+            Files.setAttribute(pwfile, "unix:uid", UNPRIVILEGED_ID, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(pwfile, "unix:gid", UNPRIVILEGED_ID, LinkOption.NOFOLLOW_LINKS);
+        }
         List<String> command = new ArrayList<>(privilegeDrop(root));
         command.add(distHome.resolve("bin/initdb").toString());
-        command.addAll(List.of("-D", dataDir.toString(), "-U", DbConfig.EMBEDDED_USER, "-A", "trust", "-E", "UTF8",
-                "--locale=C.UTF-8", "--no-instructions"));
+        command.addAll(List.of("-D", dataDir.toString(), "-U", DbConfig.ADMIN_USER, "-A", "scram-sha-256",
+                "--pwfile=" + pwfile, "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"));
         log.detail("initdb " + dataDir);
-        Process initdb = Processes.start(command, dataDir, Map.of(), logFile, true);
-        process = initdb;
-        if (!Processes.waitForExit(initdb.toHandle(), Duration.ofSeconds(120)) || initdb.exitValue() != 0) {
-            initdb.destroyForcibly();
-            throw new StackException("initdb failed for " + dataDir + ". Last lines of " + logFile + ":"
-                    + System.lineSeparator() + Files2.tail(logFile, 20));
+        try {
+            Process initdb = Processes.start(command, dataDir, Map.of(), logFile, true);
+            process = initdb;
+            if (!Processes.waitForExit(initdb.toHandle(), Duration.ofSeconds(120)) || initdb.exitValue() != 0) {
+                initdb.destroyForcibly();
+                throw new StackException("initdb failed for " + dataDir + ". Last lines of " + logFile + ":"
+                        + System.lineSeparator() + Files2.tail(logFile, 20));
+            }
+        } finally {
+            Files.deleteIfExists(pwfile);
         }
         process = null;
     }

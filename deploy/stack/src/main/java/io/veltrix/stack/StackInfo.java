@@ -13,13 +13,17 @@ import java.util.Map;
  * @param registryUrl     Apicurio's v3 API, e.g. {@code http://127.0.0.1:8085/apis/registry/v3}
  * @param jdbcUrl         the platform database, e.g. {@code jdbc:postgresql://127.0.0.1:41234/veltrix}
  * @param reactiveUrl     the same for the reactive client, e.g. {@code postgresql://127.0.0.1:41234/veltrix}
- * @param dbUser          database user
- * @param dbPassword      database password
+ * @param dbUser          the services' database user
+ * @param dbPassword      its password
+ * @param dbAdminUser     a user that administers the database (the embedded server's superuser; with your own
+ *                        server, the same as dbUser): for the stack and for tests that inject faults
+ * @param dbAdminPassword its password
  * @param logsDir         the one folder with all server (and service) logs
  * @param home            the instance folder, {@code ${veltrix.home}/<instance>}
  */
 public record StackInfo(Instance instance, String pulsarServiceUrl, String pulsarAdminUrl, String registryUrl,
-                        String jdbcUrl, String reactiveUrl, String dbUser, String dbPassword, Path logsDir, Path home) {
+                        String jdbcUrl, String reactiveUrl, String dbUser, String dbPassword, String dbAdminUser,
+                        String dbAdminPassword, Path logsDir, Path home) {
 
     private static final String INSTANCE = "instance";
     private static final String PULSAR_URL = "pulsar.service-url";
@@ -29,8 +33,29 @@ public record StackInfo(Instance instance, String pulsarServiceUrl, String pulsa
     private static final String REACTIVE_URL = "db.reactive-url";
     private static final String DB_USER = "db.username";
     private static final String DB_PASSWORD = "db.password";
+    private static final String DB_ADMIN_USER = "db.admin-username";
+    private static final String DB_ADMIN_PASSWORD = "db.admin-password";
     private static final String LOGS_DIR = "logs.dir";
     private static final String HOME = "home";
+
+    /** The same stack with another broker (a test's own). */
+    public StackInfo withPulsar(String serviceUrl, String adminUrl) {
+        return new StackInfo(instance, serviceUrl, adminUrl, registryUrl, jdbcUrl, reactiveUrl, dbUser, dbPassword,
+                dbAdminUser, dbAdminPassword, logsDir, home);
+    }
+
+    /** The same stack with another registry (a test's own, or none). */
+    public StackInfo withRegistry(String url) {
+        return new StackInfo(instance, pulsarServiceUrl, pulsarAdminUrl, url, jdbcUrl, reactiveUrl, dbUser, dbPassword,
+                dbAdminUser, dbAdminPassword, logsDir, home);
+    }
+
+    /** The same stack with another database (a test's own). */
+    public StackInfo withDatabase(String jdbc, String reactive, String user, String password, String adminUser,
+                                  String adminPassword) {
+        return new StackInfo(instance, pulsarServiceUrl, pulsarAdminUrl, registryUrl, jdbc, reactive, user, password,
+                adminUser, adminPassword, logsDir, home);
+    }
 
     /** Environment variables for a service process (VELTRIX_PULSAR_URL, VELTRIX_DB_JDBC_URL, ...). */
     public Map<String, String> serviceEnvironment() {
@@ -62,6 +87,8 @@ public record StackInfo(Instance instance, String pulsarServiceUrl, String pulsa
         p.put(REACTIVE_URL, reactiveUrl);
         p.put(DB_USER, dbUser);
         p.put(DB_PASSWORD, dbPassword);
+        p.put(DB_ADMIN_USER, dbAdminUser);
+        p.put(DB_ADMIN_PASSWORD, dbAdminPassword);
         p.put(LOGS_DIR, logsDir.toString());
         p.put(HOME, home.toString());
         return p;
@@ -71,6 +98,8 @@ public record StackInfo(Instance instance, String pulsarServiceUrl, String pulsa
         return new StackInfo(Instance.parse(required(state, INSTANCE)), required(state, PULSAR_URL),
                 required(state, PULSAR_ADMIN_URL), required(state, REGISTRY_URL), required(state, JDBC_URL),
                 required(state, REACTIVE_URL), required(state, DB_USER), state.get(DB_PASSWORD).orElse(""),
+                state.get(DB_ADMIN_USER).orElse(required(state, DB_USER)),
+                state.get(DB_ADMIN_PASSWORD).orElse(state.get(DB_PASSWORD).orElse("")),
                 Path.of(required(state, LOGS_DIR)), Path.of(required(state, HOME)));
     }
 

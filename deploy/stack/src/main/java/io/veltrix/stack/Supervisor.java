@@ -144,7 +144,7 @@ final class Supervisor {
         Ports.requireFree(ports.registryManagement(), "Apicurio Registry management",
                 StackPorts.key(instance, "registry.management-port"));
         Optional<DbConfig> external = DbConfig.external(instance, settings);
-        DbConfig db = external.orElseGet(() -> DbConfig.embedded(postgresPort()));
+        DbConfig db = external.orElseGet(() -> DbConfig.embedded(postgresPort(), LocalSecrets.of(layout.instanceDir())));
         Path apicurioJava = JdkLocator.current().apicurioJava();
         Distributions dists = new Distributions(layout.home(), log);
 
@@ -178,7 +178,8 @@ final class Supervisor {
             awaitAll(database, pulsarReady, registryReady);
             PulsarServer pulsar = pulsarReady.join();
             return new StackInfo(instance, pulsar.serviceUrl(), pulsar.adminUrl(), registryReady.join().registryUrl(),
-                    db.jdbcUrl(), db.reactiveUrl(), db.user(), db.password(), layout.logsDir(), layout.instanceDir());
+                    db.jdbcUrl(), db.reactiveUrl(), db.user(), db.password(), db.adminUser(), db.adminPassword(),
+                    layout.logsDir(), layout.instanceDir());
         } finally {
             executor.shutdownNow();
         }
@@ -188,11 +189,13 @@ final class Supervisor {
         if (db.embedded()) {
             Path home = dists.ensure(Distributions.Dist.postgres());
             PostgresServer postgres = new PostgresServer(home, layout.postgresData(), db.port(), !instance.freshDataOnStart(),
-                    log, layout.logsDir().resolve("postgres.log"), appendLogs);
+                    db.adminPassword(), log, layout.logsDir().resolve("postgres.log"), appendLogs);
             launch(postgres, postgres::start);
             postgres.awaitReady(POSTGRES_TIMEOUT);
-            Databases.ensureDatabase(db.maintenanceUrl(), db.user(), db.password(), DbConfig.APP_DATABASE);
-            Databases.ensureDatabase(db.maintenanceUrl(), db.user(), db.password(), DbConfig.REGISTRY_DATABASE);
+            Databases.ensureDatabase(db.maintenanceUrl(), db.adminUser(), db.adminPassword(), DbConfig.APP_DATABASE);
+            Databases.ensureDatabase(db.maintenanceUrl(), db.adminUser(), db.adminPassword(), DbConfig.REGISTRY_DATABASE);
+            Databases.ensureAppRole(db.jdbcUrl(), db.adminUser(), db.adminPassword(), db.user(), db.password(),
+                    DbConfig.APP_DATABASE, "processing", "experiments");
             return;
         }
         if (!Databases.canConnect(db.jdbcUrl(), db.user(), db.password())) {

@@ -10,9 +10,16 @@ import org.junit.jupiter.api.Test;
 
 class DbConfigTest {
     @Test
-    void embeddedUsesTwoDatabasesOnOneServer() {
-        DbConfig db = DbConfig.embedded(41234);
+    void embeddedUsesTwoDatabasesOnOneServer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path instance) {
+        LocalSecrets secrets = LocalSecrets.of(instance);
+        DbConfig db = DbConfig.embedded(41234, secrets);
         assertTrue(db.embedded());
+        // the services log in as a role of their own, with the instance's generated password; the superuser is the stack's
+        assertEquals(DbConfig.APP_USER, db.user());
+        assertEquals(secrets.dbPassword(), db.password());
+        assertEquals(DbConfig.ADMIN_USER, db.adminUser());
+        assertEquals(secrets.dbAdminPassword(), db.adminPassword());
+        org.junit.jupiter.api.Assertions.assertNotEquals(db.password(), db.adminPassword());
         assertEquals("jdbc:postgresql://127.0.0.1:41234/veltrix", db.jdbcUrl());
         assertEquals("postgresql://127.0.0.1:41234/veltrix", db.reactiveUrl());
         assertEquals("jdbc:postgresql://127.0.0.1:41234/apicurio", db.registryJdbcUrl());

@@ -1,6 +1,7 @@
 package io.veltrix.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -39,12 +40,18 @@ class StackIntegrationTest {
         assertEquals(200, Http.get(info.registryUrl() + "/system/info", Duration.ofSeconds(5)).status());
 
         try (Connection connection = Databases.connect(info.jdbcUrl(), info.dbUser(), info.dbPassword());
-             ResultSet rs = connection.createStatement().executeQuery("SELECT current_database()")) {
+             ResultSet rs = connection.createStatement().executeQuery(
+                     "SELECT current_database(), rolsuper FROM pg_roles WHERE rolname = current_user")) {
             rs.next();
             assertEquals("veltrix", rs.getString(1));
+            // the services' role is not the superuser: grants, read-only sessions and its password apply to it
+            assertFalse(rs.getBoolean(2), "the services' database role is not a superuser");
         }
-        try (Connection connection = Databases.connect(info.jdbcUrl().replace("/veltrix", "/apicurio"), info.dbUser(),
-                info.dbPassword());
+        // passwords are required (no trust authentication), the wrong one is refused
+        assertFalse(Databases.canConnect(info.jdbcUrl(), info.dbUser(), info.dbPassword() + "x"));
+        assertFalse(Databases.canConnect(info.jdbcUrl(), info.dbAdminUser(), "wrong"));
+        try (Connection connection = Databases.connect(info.jdbcUrl().replace("/veltrix", "/apicurio"), info.dbAdminUser(),
+                info.dbAdminPassword());
              ResultSet rs = connection.createStatement().executeQuery(
                      "SELECT count(*) FROM information_schema.tables WHERE table_name = 'artifacts'")) {
             rs.next();

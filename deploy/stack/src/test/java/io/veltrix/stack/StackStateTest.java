@@ -20,7 +20,7 @@ class StackStateTest {
     private static StackInfo sample(Path dir) {
         return new StackInfo(Instance.TEST, "pulsar://127.0.0.1:6660", "http://127.0.0.1:8100",
                 "http://127.0.0.1:8095/apis/registry/v3", "jdbc:postgresql://127.0.0.1:41234/veltrix",
-                "postgresql://127.0.0.1:41234/veltrix", "veltrix", "p=ss:wörd", dir.resolve("logs"), dir);
+                "postgresql://127.0.0.1:41234/veltrix", "veltrix_app", "p=ss:wörd", "veltrix", "adm:n", dir.resolve("logs"), dir);
     }
 
     @Test

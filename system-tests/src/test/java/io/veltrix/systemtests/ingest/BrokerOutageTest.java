@@ -42,8 +42,7 @@ class BrokerOutageTest {
                 .resolve("system-tests/target/outage-pulsar-" + UUID.randomUUID().toString().substring(0, 8)));
         pulsar.start(Duration.ofMinutes(3));
         // the same registry, another broker
-        privateStack = new StackInfo(shared.instance(), pulsar.serviceUrl(), pulsar.adminUrl(), shared.registryUrl(),
-                shared.jdbcUrl(), shared.reactiveUrl(), shared.dbUser(), shared.dbPassword(), shared.logsDir(), shared.home());
+        privateStack = shared.withPulsar(pulsar.serviceUrl(), pulsar.adminUrl());
         ingest = IngestProcesses.builder(privateStack, "outage-ingest").start();
     }
 

@@ -26,9 +26,7 @@ class RegistryOutageTest {
     @BeforeAll
     static void start() {
         StackInfo shared = RealStackResource.TestStack.get();
-        StackInfo noRegistry = new StackInfo(shared.instance(), shared.pulsarServiceUrl(), shared.pulsarAdminUrl(),
-                "http://127.0.0.1:" + Ports.freePort() + "/apis/registry/v3", shared.jdbcUrl(), shared.reactiveUrl(),
-                shared.dbUser(), shared.dbPassword(), shared.logsDir(), shared.home());
+        StackInfo noRegistry = shared.withRegistry("http://127.0.0.1:" + Ports.freePort() + "/apis/registry/v3");
         ingest = IngestProcesses.builder(noRegistry, "no-registry-ingest").healthPath("/q/health/live").start();
     }
 
