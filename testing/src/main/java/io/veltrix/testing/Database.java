@@ -31,9 +31,14 @@ public final class Database {
         this.password = password;
     }
 
-    /** The same database as its administrator (the embedded server's superuser). */
+    /**
+     * The same database as its administrator (the embedded server's superuser), in sessions that stay writable
+     * whatever a test made the database's default ({@code default_transaction_read_only}).
+     */
     public static Database admin(StackInfo stack) {
-        return new Database(stack.jdbcUrl(), stack.dbAdminUser(), stack.dbAdminPassword());
+        String url = stack.jdbcUrl() + (stack.jdbcUrl().contains("?") ? "&" : "?")
+                + "options=-c%20default_transaction_read_only%3Doff";
+        return new Database(url, stack.dbAdminUser(), stack.dbAdminPassword());
     }
 
     /** Runs a statement (DDL, grants, settings); returns the update count. */

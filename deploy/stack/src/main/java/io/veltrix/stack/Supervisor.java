@@ -279,15 +279,58 @@ final class Supervisor {
 
     private void watchServers() {
         for (ManagedServer server : List.copyOf(servers)) {
-            server.handle().ifPresent(handle -> handle.onExit().thenRun(() -> {
-                if (!stopping) {
-                    String message = server.name() + " exited unexpectedly: see " + server.logFile() + "; stopping the stack";
-                    log.error(message);
-                    state.set(StackState.STATUS, StackState.Status.FAILED).set(StackState.ERROR, message);
-                    onUnexpectedExit.accept(message);
-                }
-            }));
+            watch(server);
         }
+    }
+
+    /**
+     * A server that exits on its own stops the stack, but PostgreSQL: a database server that stops and comes back is
+     * a fault the services must ride out (and the tests inject), so it is started again on the same data, up to
+     * {@value #POSTGRES_RESTARTS} times in ten minutes.
+     */
+    private void watch(ManagedServer server) {
+        server.handle().ifPresent(handle -> handle.onExit().thenRun(() -> {
+            if (stopping) {
+                return;
+            }
+            if (server instanceof PostgresServer postgres && restartAllowed()) {
+                log.warn("PostgreSQL exited unexpectedly: starting it again (see " + server.logFile() + ")");
+                try {
+                    synchronized (lifecycle) {
+                        if (stopping) {
+                            return;
+                        }
+                        postgres.start();
+                        state.set(StackState.POSTGRES_PID, postgres.pid()).write(layout.stateFile());
+                    }
+                    postgres.awaitReady(POSTGRES_TIMEOUT);
+                    log.info("PostgreSQL is back (pid " + postgres.pid() + ")");
+                    watch(postgres);
+                    return;
+                } catch (RuntimeException e) {
+                    log.error("PostgreSQL could not be started again: " + e.getMessage());
+                }
+            }
+            String message = server.name() + " exited unexpectedly: see " + server.logFile() + "; stopping the stack";
+            log.error(message);
+            state.set(StackState.STATUS, StackState.Status.FAILED).set(StackState.ERROR, message);
+            onUnexpectedExit.accept(message);
+        }));
+    }
+
+    private static final int POSTGRES_RESTARTS = 5;
+    private final java.util.Deque<Long> postgresRestarts = new java.util.ArrayDeque<>();
+
+    private synchronized boolean restartAllowed() {
+        long now = System.nanoTime();
+        while (!postgresRestarts.isEmpty() && now - postgresRestarts.peekFirst() > Duration.ofMinutes(10).toNanos()) {
+            postgresRestarts.pollFirst();
+        }
+        if (postgresRestarts.size() >= POSTGRES_RESTARTS) {
+            return false;
+        }
+        postgresRestarts.addLast(now);
+        return true;
     }
 
     /** Stops services, then Apicurio, Pulsar, PostgreSQL; idempotent; releases the lock. */

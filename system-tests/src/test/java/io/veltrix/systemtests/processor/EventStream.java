@@ -36,10 +36,19 @@ final class EventStream implements AutoCloseable {
         thread.start();
     }
 
+    /** At most this many events per second: a steady stream, not a flood (faults may last a minute). */
+    private static final int RATE = 2_000;
+
     private void stream() {
         long batch = 0;
+        long next = System.nanoTime();
         try {
             while (running.get()) {
+                next += 40L * 1_000_000_000L / RATE;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
                 List<TrackedEvent> events = new ArrayList<>();
                 for (int i = 0; i < 40; i++) {
                     events.add(event(run + "-" + batch + "-" + i));
