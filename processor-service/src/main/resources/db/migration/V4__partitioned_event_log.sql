@@ -34,13 +34,14 @@ create function processing.event_key(source_id text, event_id text) returns uuid
     return encode(substr(sha256(convert_to(octet_length(source_id)::text || ':' || source_id || event_id, 'UTF8')), 1, 16),
                   'hex')::uuid;
 
--- Daily partitions for the rows of version 3 (the retention job creates the later ones and drops old ones).
+-- Daily partitions for the rows of version 3, if any (the retention job creates the others, with the configured
+-- width, and drops old ones; it runs when the processor starts).
 do $$
 declare
     day date;
     last date;
 begin
-    select coalesce(min(occurred_at at time zone 'UTC')::date, current_date), current_date + 2
+    select min(occurred_at at time zone 'UTC')::date, max(occurred_at at time zone 'UTC')::date
     into day, last from processing.processed_event_v3;
     while day <= last loop
         execute format('create table processing.%I partition of processing.processed_event for values from (%L) to (%L)',

@@ -36,8 +36,13 @@ public final class BatchDecoder {
     public record Poison(int index, String reason, String detail) {
     }
 
-    /** Safety margin between the refusal of old events and the drop of the partitions that held their copies. */
-    static final Duration RETENTION_MARGIN = Duration.ofHours(1);
+    /**
+     * Safety margin between the refusal of old events and the drop of the partitions that held their copies: one
+     * partition width, at most an hour.
+     */
+    static Duration retentionMargin(Duration partitionWidth) {
+        return partitionWidth.compareTo(Duration.ofHours(1)) < 0 ? partitionWidth : Duration.ofHours(1);
+    }
 
     private final Function<byte[], GenericRecord> decode;
     private final EventRules rules;
@@ -47,13 +52,31 @@ public final class BatchDecoder {
     /**
      * @param decode      reads a framed payload (the codec)
      * @param rules       the per-event rules shared with ingest
-     * @param retention   how long the dedupe records are kept
-     * @param tolerance   the dedupe tolerance around an event's time
+     * @param retention      how long the dedupe records are kept
+     * @param tolerance      the dedupe tolerance around an event's time
+     * @param partitionWidth the width of one partition of the event log
      */
-    public BatchDecoder(Function<byte[], GenericRecord> decode, EventRules rules, Duration retention, Duration tolerance) {
+    public BatchDecoder(Function<byte[], GenericRecord> decode, EventRules rules, Duration retention, Duration tolerance,
+                        Duration partitionWidth) {
         this.decode = decode;
         this.rules = rules;
-        this.countableAge = retention.minus(tolerance).minus(RETENTION_MARGIN);
+        this.countableAge = retention.minus(tolerance).minus(retentionMargin(partitionWidth));
+    }
+
+    /**
+     * The oldest time an event may have occurred to be counted now: its possible copies (within the dedupe tolerance)
+     * all lie in partitions that are still kept. Checked again at every commit attempt, since a batch may wait long
+     * for a database that is down.
+     */
+    public Instant oldestCountable(Instant now) {
+        return now.minus(countableAge);
+    }
+
+    /** The refusal of an event older than {@link #oldestCountable}. */
+    public static RuleViolation beyondRetention(EventFacts facts, Instant oldest) {
+        return new RuleViolation(Reasons.BEYOND_RETENTION, "$.timestamp", "the event happened at " + facts.occurredAt()
+                + ", before " + oldest + ": older than the dedupe records reach (veltrix.processor.retention.events), so a "
+                + "copy counted long ago could not be recognized");
     }
 
     /** @throws CodecException (transient) when the registry cannot be reached */
@@ -61,7 +84,7 @@ public final class BatchDecoder {
         List<Countable> countable = new ArrayList<>(payloads.size());
         List<Refused> refused = new ArrayList<>();
         List<Poison> poison = new ArrayList<>();
-        Instant oldest = now.minus(countableAge);
+        Instant oldest = oldestCountable(now);
         for (int i = 0; i < payloads.size(); i++) {
             GenericRecord record;
             EventFacts facts;
@@ -80,9 +103,7 @@ public final class BatchDecoder {
             }
             Optional<RuleViolation> violation = rules.check(record, now);
             if (violation.isEmpty() && facts.occurredAt().isBefore(oldest)) {
-                violation = Optional.of(new RuleViolation(Reasons.BEYOND_RETENTION, "$.timestamp", "the event happened at "
-                        + facts.occurredAt() + ", before " + oldest + ": older than the dedupe records reach "
-                        + "(veltrix.processor.retention.events), so a copy counted long ago could not be recognized"));
+                violation = Optional.of(beyondRetention(facts, oldest));
             }
             if (violation.isPresent()) {
                 refused.add(new Refused(i, facts, violation.get()));

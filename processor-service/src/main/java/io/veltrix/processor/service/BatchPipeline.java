@@ -81,7 +81,7 @@ public class BatchPipeline {
         this.maxInFlight = config.batch().inFlight();
         EventRules rules = new EventRules(config.validation().maxFutureSkew(), config.validation().maxEventAge());
         this.decoder = new BatchDecoder(payload -> codec.decode(payload).record(), rules, config.retention().events(),
-                config.retention().dedupeTolerance());
+                config.retention().dedupeTolerance(), config.retention().partitionWidth());
     }
 
     /**
@@ -207,25 +207,46 @@ public class BatchPipeline {
         });
     }
 
-    /** Counts the countable events in one transaction; acknowledges them after the commit. */
+    /**
+     * Counts the countable events in one transaction; acknowledges them after the commit. An event that became older
+     * than the event log reaches while the batch waited (a long database outage) is refused instead.
+     */
     private Uni<Void> count(List<Countable> countable, List<Delivery> batch, Delivery.Acknowledger acknowledger) {
         if (countable.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<EventFacts> facts = new ArrayList<>(countable.size());
-        for (Countable c : countable) {
-            facts.add(c.facts());
-        }
-        return commit(facts).flatMap(committed -> acknowledge(countable, batch, acknowledger))
+        return commit(countable)
+                .flatMap(attempt -> Uni.join().all(List.of(acknowledge(attempt.committed(), batch, acknowledger),
+                        refuse(attempt.tooOld(), batch, acknowledger))).andFailFast().replaceWithVoid())
                 .onFailure(Failures::isDataError).recoverWithUni(failure -> isolate(countable, batch, acknowledger, failure));
     }
 
-    private Uni<EventCounter.Counted> commit(List<EventFacts> facts) {
+    /** What one successful commit counted, and what it left out because it had become too old. */
+    private record Attempt(List<Countable> committed, List<Refused> tooOld) {
+    }
+
+    private Uni<Attempt> commit(List<Countable> countable) {
         return dependencies.retrying(Dependency.DATABASE, () -> {
+            Instant oldest = decoder.oldestCountable(Instant.now());
+            List<Countable> fresh = new ArrayList<>(countable.size());
+            List<Refused> tooOld = new ArrayList<>();
+            List<EventFacts> facts = new ArrayList<>(countable.size());
+            for (Countable c : countable) {
+                if (c.facts().occurredAt().isBefore(oldest)) {
+                    tooOld.add(new Refused(c.index(), c.facts(), BatchDecoder.beyondRetention(c.facts(), oldest)));
+                } else {
+                    fresh.add(c);
+                    facts.add(c.facts());
+                }
+            }
+            if (facts.isEmpty()) {
+                return Uni.createFrom().item(new Attempt(fresh, tooOld));
+            }
             long start = System.nanoTime();
-            return contexts.onVertxContext(() -> counter.count(facts)).invoke(counted -> {
+            return contexts.onVertxContext(() -> counter.count(facts)).map(counted -> {
                 metrics.commit(Duration.ofNanos(System.nanoTime() - start));
                 metrics.counted(counted.counted(), counted.duplicates());
+                return new Attempt(fresh, tooOld);
             }).onFailure(Failures::isMissingPartition).invoke(retention::runSoon);
         });
     }
@@ -238,7 +259,8 @@ public class BatchPipeline {
                               Throwable batchFailure) {
         problems.report("batch_refused_by_database", Failures.describe(batchFailure));
         return Multi.createFrom().iterable(countable).onItem().transformToUniAndConcatenate(c ->
-                        commit(List.of(c.facts())).flatMap(counted -> acknowledge(List.of(c), batch, acknowledger))
+                        commit(List.of(c)).flatMap(attempt -> Uni.join().all(List.of(acknowledge(attempt.committed(), batch, acknowledger),
+                                        refuse(attempt.tooOld(), batch, acknowledger))).andFailFast().replaceWithVoid())
                                 .onFailure(Failures::isDataError).recoverWithUni(failure -> {
                                     metrics.failed();
                                     problems.report("event_not_countable", c.facts().eventId() + ": " + Failures.describe(failure));
@@ -248,6 +270,9 @@ public class BatchPipeline {
     }
 
     private Uni<Void> acknowledge(List<Countable> countable, List<Delivery> batch, Delivery.Acknowledger acknowledger) {
+        if (countable.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         long now = System.currentTimeMillis();
         long oldest = now;
         List<Delivery> done = new ArrayList<>(countable.size());

@@ -61,8 +61,9 @@ public class RetentionJob {
         this.contexts = contexts;
         this.config = config.retention();
         this.widthMillis = this.config.partitionWidth().toMillis();
-        if (widthMillis < 60_000) {
-            throw new IllegalArgumentException("veltrix.processor.retention.partition-width must be at least one minute");
+        if (widthMillis < 1_000 || this.config.events().toMillis() / widthMillis > 10_000) {
+            throw new IllegalArgumentException("veltrix.processor.retention.partition-width must be at least a second, and "
+                    + "retention.events at most 10,000 partitions");
         }
         // an event may claim up to max-future-skew after its arrival, which may itself be that much ahead of our clock
         this.aheadMillis = config.validation().maxFutureSkew().multipliedBy(2).plus(this.config.interval().multipliedBy(2))
