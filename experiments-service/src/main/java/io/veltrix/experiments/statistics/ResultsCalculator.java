@@ -313,23 +313,36 @@ public final class ResultsCalculator {
                 c.chanceToBeatControl(), c.cupedTheta());
     }
 
-    /** Power of the primary comparison at the target lift, or null when nothing is computable. */
+    /**
+     * Power of the primary comparison at the target lift, or null when nothing is computable. The standard error is
+     * the one planned for, not the observed one: both variants with the control's variance (CUPED-adjusted when
+     * CUPED applies), SE = √(s²_c·(1/n_t + 1/n_c)), divided by |ȳ_c| on the relative scale, so that the estimate
+     * does not depend on the lift observed so far.
+     */
     private static PowerResult power(Inference inference, AnalysisSettings settings, MetricKind kind, Summary control,
                                      Summary treatment, String variant, int treatments, double elapsedDays) {
-        Lifts lifts = Effects.lifts(kind, control, treatment);
-        Estimate e = settings.scale() == Scale.RELATIVE ? lifts.relative() : lifts.absolute();
-        if (e == null) {
+        long nc = control.participants();
+        long nt = treatment.participants();
+        if (nc < 2 || nt < 1) {
             return null;
         }
+        Effects.Moments c = Effects.moments(kind, control);
+        Lifts lifts = Effects.lifts(kind, control, treatment);
+        double theta = control.pre() != null && treatment.pre() != null && !Double.isNaN(lifts.theta()) ? lifts.theta() : 0;
+        double variance = c.varY() + theta * theta * c.varX() - 2 * theta * c.covXY();
+        double se = Math.sqrt(variance * (1.0 / nt + 1.0 / nc));
         double effect = settings.targetMde();
-        if (settings.scale() == Scale.ABSOLUTE) {
-            effect *= Math.abs(control.sum() / control.participants());
-            if (!(effect > 0)) {
-                return null;
-            }
+        if (settings.scale() == Scale.RELATIVE) {
+            se /= Math.abs(c.meanY());
+        } else {
+            effect *= Math.abs(c.meanY());
         }
-        double daily = elapsedDays > 0 ? e.sampleSize() / elapsedDays : Double.NaN;
-        Power.Forecast f = Power.forecast(inference, e, effect, ALPHA / Math.max(1, treatments), daily);
+        if (!(se > 0) || Double.isInfinite(se) || !(effect > 0)) {
+            return null;
+        }
+        Estimate planned = new Estimate(0, se, nc + nt, Double.POSITIVE_INFINITY);
+        double daily = elapsedDays > 0 ? planned.sampleSize() / elapsedDays : Double.NaN;
+        Power.Forecast f = Power.forecast(inference, planned, effect, ALPHA / Math.max(1, treatments), daily);
         return new PowerResult(variant, settings.scale(), f.effect(), f.power(), f.minimumDetectableEffect(), f.participants(),
                 f.participantsNeeded(), f.dailyParticipants(), f.daysToGo());
     }

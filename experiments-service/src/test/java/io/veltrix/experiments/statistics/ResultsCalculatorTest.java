@@ -230,7 +230,7 @@ class ResultsCalculatorTest {
                 summaries.add(Summary.conversions(n, Math.round(n * (0.08 + 0.06 * random.nextDouble()))));
             }
             Results r = calculate(settings, List.of(new MetricInput(CONVERSION, true, summaries),
-                    new MetricInput(new Metric("g", MetricKind.CONVERSION), false, summaries)));
+                    new MetricInput(new Metric("g", MetricKind.CONVERSION), false, summaries)), false);
             for (int v = 1; v < variants; v++) {
                 Comparison c = r.metrics().get(0).variants().get(v).vsControl();
                 boolean excludes = c.interval().lower() > 0 || c.interval().upper() < 0;
@@ -282,6 +282,16 @@ class ResultsCalculatorTest {
         // anytime-valid inference needs more participants for the same power
         Power.Forecast s = Power.forecast(Inference.sequential(5000), now, 0.05, 0.05, 400);
         assertTrue(s.participantsNeeded() > f.participantsNeeded());
+        // in the results, power is planned with the control's variance in both variants: the observed lift does not
+        // change it. 10 % conversion, 1000 + 1000: SE of the relative lift √(0.09·(1/1000 + 1/1000)) / 0.1
+        double plannedSe = Math.sqrt(0.09 * 0.002) / 0.1;
+        for (long treatmentConversions : new long[] {100, 150, 200}) {
+            Results r = calculate(FIXED, List.of(new MetricInput(CONVERSION, true, List.of(Summary.conversions(1000, 100),
+                    Summary.conversions(1000, treatmentConversions)))));
+            assertEquals((z + zPower) * plannedSe, r.power().get(0).minimumDetectableEffect(), 1e-4 * plannedSe);
+            assertEquals(2000 / 7.0, r.power().get(0).dailyParticipants(), 1e-9, "2000 participants in 7 days");
+            assertEquals((r.power().get(0).participantsNeeded() - 2000) / (2000 / 7.0), r.power().get(0).daysToGo(), 1e-9);
+        }
         // powered already: nothing to go
         Power.Forecast done = Power.forecast(Inference.fixedHorizon(), new Estimate(0.1, 0.005, 50_000, Double.POSITIVE_INFINITY),
                 0.05, 0.05, 400);
@@ -294,6 +304,10 @@ class ResultsCalculatorTest {
     }
 
     private static Results calculate(AnalysisSettings settings, List<MetricInput> metrics) {
+        return calculate(settings, metrics, true);
+    }
+
+    private static Results calculate(AnalysisSettings settings, List<MetricInput> metrics, boolean chances) {
         int k = metrics.get(0).variants().size();
         String[] keys = new String[k];
         double[] weights = new double[k];
@@ -303,6 +317,6 @@ class ResultsCalculatorTest {
             weights[i] = 1;
             participants[i] = metrics.get(0).variants().get(i).participants();
         }
-        return ResultsCalculator.calculate(new Design(keys, weights, participants, settings, 7), metrics);
+        return ResultsCalculator.calculate(new Design(keys, weights, participants, settings, 7), metrics, chances);
     }
 }
