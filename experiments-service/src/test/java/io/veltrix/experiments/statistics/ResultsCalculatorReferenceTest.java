@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * Node.js with the npm package jStat 1.9.6 (see the script's head for what it does differently: raw-data regression for
  * CUPED, a numerical gradient for the delta method, bisection on the confidence sequences for the sequential
  * p-values, closed forms for the χ² tail, the exact Beta-Binomial sum). Agreement is relative, {@value #RELATIVE},
- * p-values included however small (cases go down to 10⁻⁶⁰), interval bounds relative to the standard error.
+ * p-values included however small (cases go down to 10⁻⁷⁰, SRM to 10⁻¹⁰⁷), interval bounds relative to the standard error.
  */
 class ResultsCalculatorReferenceTest {
 
