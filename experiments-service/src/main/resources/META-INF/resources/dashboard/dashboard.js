@@ -105,9 +105,52 @@
     }
   }
 
+  const METHOD_TEXT = {
+    sequential: 'confidence sequences: look whenever you like, the intervals and p-values stay valid',
+    fixed_horizon: 'valid only when read once, at the sample size planned in advance; reading it daily finds false winners',
+  };
+  const CORRECTION_TEXT = { holm: 'Holm', benjamini_hochberg: 'Benjamini–Hochberg' };
+  const DECISION_TEXT = {
+    better: 'Better', worse: 'Worse', inconclusive: 'Inconclusive', harmed: 'Harmed',
+    no_harm_detected: 'No harm detected', not_enough_data: 'Not enough data', not_computable: 'Not computable',
+  };
+  const DECISION_CLASS = { better: 'good', worse: 'bad', harmed: 'bad' };
+
+  // A lift on the analysis scale: relative in %, absolute in the metric's unit (percentage points for conversions).
+  function lift(x, scale, kind) {
+    if (x === null || x === undefined || !isFinite(x)) return x === Infinity ? '+∞' : x === -Infinity ? '−∞' : '–';
+    if (scale === 'relative') return signedPct(x);
+    if (kind === 'conversion') return (x >= 0 ? '+' : '') + (x * 100).toFixed(2) + ' pp';
+    return (x >= 0 ? '+' : '') + Number(x).toPrecision(3);
+  }
+
+  // The drawn interval: [lower, upper] and its confidence; a one-sided bound as "≤ upper" or "≥ lower".
+  function intervalText(c, scale, kind) {
+    const iv = c.interval;
+    if (!iv) return '';
+    const level = (iv.confidence * 100).toFixed(iv.confidence > 0.999 ? 2 : 1) + '%';
+    if (iv.sides === 'upper') return '≤ ' + lift(iv.upper, scale, kind) + ' (' + level + ' one-sided)';
+    if (iv.sides === 'lower') return '≥ ' + lift(iv.lower, scale, kind) + ' (' + level + ' one-sided)';
+    return '[' + lift(iv.lower, scale, kind) + ', ' + lift(iv.upper, scale, kind) + '] ' + level;
+  }
+
   function renderResults(r, series) {
     const parts = [];
+    const a = r.analysis;
     const total = r.variants.reduce((s, v) => s + v.participants, 0);
+    parts.push(el('div', { class: 'method ' + a.method, 'data-method': a.method },
+      el('strong', {}, a.method === 'sequential' ? 'Anytime-valid' : 'Fixed horizon'), ' · ',
+      METHOD_TEXT[a.method], '. Decisions on the ', a.scale, ' lift; ',
+      CORRECTION_TEXT[a.correction] + ' over the primary metric\'s ' + r.comparisons + ' comparison' +
+      (r.comparisons === 1 ? '' : 's') + '; a verdict after ' + int(a.minParticipants) + ' participants and ' +
+      int(a.minConversions) + ' conversions per variant.'));
+    if (r.guardrailHarmed) {
+      const harmed = r.metrics.filter(m => m.harmed).map(m => m.metric + ' (' +
+        m.variants.filter(v => v.vsControl && v.vsControl.harmed).map(v => v.variant).join(', ') + ')');
+      parts.push(el('div', { class: 'guardrail-harm', role: 'alert' }, el('strong', {}, 'Guardrail harmed'),
+        ': ' + harmed.join('; ') + ' moved in the bad direction, beyond what chance explains. Do not ship the ' +
+        'treatment without understanding why.'));
+    }
     if (r.srm && r.srm.mismatch) {
       const observed = r.variants.map(v => v.key + ' ' + int(v.participants)).join(' / ');
       const expected = r.variants.map((v, i) => v.key + ' ' + int(Math.round(r.srm.expected[i]))).join(' / ');
@@ -116,84 +159,133 @@
         ': participants ' + observed + ' do not match the configured weights (expected ' + expected + '; χ² = ' +
         num(r.srm.chiSquare, 1) + ', p = ' + pval(r.srm.pValue) + '). Do not trust these results until the cause is found.'));
     }
+    (r.data.notes || []).forEach(n => parts.push(el('div', { class: 'data-note' }, n)));
     parts.push(el('table', { class: 'variants' },
-      el('thead', {}, el('tr', {}, el('th', {}, 'Variant'), el('th', {}, 'Weight'), el('th', {}, 'Participants'), el('th', {}, 'Share'))),
+      el('thead', {}, el('tr', {}, el('th', {}, 'Variant'), el('th', {}, 'Weight'), el('th', {}, 'Participants'),
+        el('th', {}, 'Share'), el('th', {}, 'Left out'))),
       el('tbody', {}, r.variants.map((v, i) => el('tr', { 'data-variant': v.key },
         el('td', {}, el('span', { style: 'color:' + COLORS[i % COLORS.length] }, '■ '), v.key + (i === 0 && v.key !== 'control' ? ' (control)' : '')),
-        el('td', {}, pct(v.weight, 0)), el('td', {}, int(v.participants)), el('td', {}, total ? pct(v.participants / total) : '–'))))));
+        el('td', {}, pct(v.weight, 0)), el('td', {}, int(v.participants)), el('td', {}, total ? pct(v.participants / total) : '–'),
+        el('td', {}, int(v.excludedParticipants)))))));
+    if (r.excludedParticipants > 0) {
+      parts.push(el('p', { class: 'excluded' }, int(r.excludedParticipants) + ' player' + (r.excludedParticipants === 1 ? '' : 's') +
+        ' exposed to more than one variant ' + (r.excludedParticipants === 1 ? 'is' : 'are') + ' left out of every number.'));
+    }
     parts.push(el('p', { class: 'muted' }, 'Phase ' + (r.phase ? r.phase.number : '–') + ': participants first exposed since ' +
-      new Date(r.windowFrom).toLocaleString() + '. Intervals are 95%; p-values are Holm-corrected over ' +
-      r.comparisons + ' comparisons.'));
-    r.metrics.forEach(m => parts.push(...renderMetric(m)));
+      new Date(r.windowFrom).toLocaleString() + (r.data.metricsUntil ? ', their events until ' +
+      new Date(r.data.metricsUntil).toLocaleString() + ' (phase end)' : '') + '.'));
+    r.metrics.forEach(m => parts.push(...renderMetric(m, a)));
+    if (r.power && r.power.length) parts.push(...renderPower(r.power, a, r.metrics[0]));
     parts.push(el('h3', {}, 'Traffic over time ', el('span', { class: 'kind' }, '(participants so far, per ' + series.interval + ', UTC)')));
     parts.push(legend(series.variants));
     parts.push(lineChart(series, p => p.participants, 'traffic-chart', v => int(v)));
     parts.push(el('h3', {}, series.metric + ' over time ', el('span', { class: 'kind' },
       '(' + (series.kind === 'conversion' ? 'conversion rate' : 'mean per participant') + ' so far)')));
+    if (!series.metricAvailable) parts.push(el('p', { class: 'data-note' }, series.note));
     parts.push(lineChart(series, p => p.value, 'metric-chart', v => series.kind === 'conversion' ? pct(v) : num(v, 2)));
     return parts;
   }
 
-  function renderMetric(m) {
+  function renderMetric(m, a) {
     const control = m.variants[0];
+    const direction = m.direction === 'lower' ? '↓ lower is better' : '↑ higher is better';
+    const extras = [];
+    if (m.capping) extras.push('capped at ' + (m.capping.type === 'quantile' ? 'the ' + pct(m.capping.value, 1) +
+      ' quantile' : m.capping.value) + (m.cap !== null ? ' = ' + num(m.cap, 2) : ''));
+    if (m.cuped && m.cuped.windowDays) extras.push(m.cuped.applied ? 'CUPED, ' + m.cuped.windowDays + ' days before exposure'
+      : 'CUPED not applied: ' + m.cuped.note);
     const rows = m.variants.map((v, i) => {
       const c = v.vsControl;
-      const cls = c && c.significant ? (c.relativeLift > 0 || c.absoluteLift > 0 ? 'good' : 'bad') : '';
-      return el('tr', { 'data-variant': v.variant },
+      const cls = c ? (DECISION_CLASS[c.decision] || '') : '';
+      return el('tr', { 'data-variant': v.variant, 'data-decision': c ? c.decision : null },
         el('td', {}, v.variant + (i === 0 && v.variant !== 'control' ? ' (control)' : '')),
         el('td', {}, int(v.participants)),
         el('td', {}, m.kind === 'conversion' ? pct(v.value, 2) : num(v.value, 3)),
-        el('td', { class: cls }, c ? signedPct(c.relativeLift) : ''),
-        el('td', {}, c ? '[' + signedPct(c.relativeCi.lower) + ', ' + signedPct(c.relativeCi.upper) + ']' : ''),
-        el('td', {}, c ? pval(c.adjustedPValue) : ''),
+        el('td', { class: cls }, c ? lift(c.estimate, a.scale, m.kind) : ''),
+        el('td', {}, c ? intervalText(c, a.scale, m.kind) : ''),
+        el('td', {}, c ? pval(m.primary ? c.adjustedPValue : c.harmPValue) : ''),
+        el('td', { class: 'decision ' + cls, title: c && c.reason ? c.reason : '' },
+          c ? DECISION_TEXT[c.decision] + (c.reason ? ' *' : '') : ''),
         el('td', {}, c ? pct(c.chanceToBeatControl) : ''));
     });
+    const reasons = m.variants.filter(v => v.vsControl && v.vsControl.reason)
+      .map(v => el('p', { class: 'reason muted' }, '* ' + v.variant + ': ' + v.vsControl.reason));
     return [
       el('h3', { 'data-metric': m.metric }, m.metric + ' ', el('span', { class: 'kind' },
-        '(' + m.kind + (m.primary ? ', primary' : ', guardrail') + ')')),
+        '(' + m.kind + (m.primary ? ', primary' : ', guardrail') + ')'), ' ',
+        el('span', { class: 'direction', 'data-direction': m.direction }, direction),
+        m.harmed ? el('span', { class: 'harmed-badge' }, 'harmed') : ''),
+      extras.length ? el('p', { class: 'muted adjustments' }, extras.join(' · ')) : '',
       el('table', { class: 'metric' },
         el('thead', {}, el('tr', {}, ['Variant', 'Participants', m.kind === 'conversion' ? 'Conversion' : 'Mean',
-          'Lift vs ' + control.variant, '95% CI', 'p (Holm)', 'Chance to beat control'].map(h => el('th', {}, h)))),
+          (a.scale === 'relative' ? 'Lift' : 'Difference') + ' vs ' + control.variant,
+          m.primary ? 'Interval (corrected)' : 'Harm bound', m.primary ? 'p (' + CORRECTION_TEXT[a.correction] + ')' : 'p (harm)',
+          'Decision', 'Chance to beat control'].map(h => el('th', {}, h)))),
         el('tbody', {}, rows)),
-      ciChart(m)];
+      ...reasons,
+      ciChart(m, a)];
   }
 
-  // Horizontal confidence-interval bars of the relative lift of each treatment, with a dashed line at 0.
-  function ciChart(m) {
+  function renderPower(power, a, primary) {
+    const effect = a.scale === 'relative' ? signedPct(a.targetMde) : 'a ' + signedPct(a.targetMde) + ' relative lift';
+    return [
+      el('h3', {}, 'Power and days to go ', el('span', { class: 'kind' }, '(' + primary.metric + ', to detect ' + effect +
+        ' with 80% power)')),
+      el('table', { class: 'power' },
+        el('thead', {}, el('tr', {}, ['Variant', 'Power now', 'Detectable now (80%)', 'Participants needed', 'Per day',
+          'Days to go'].map(h => el('th', {}, h)))),
+        el('tbody', {}, power.map(p => el('tr', { 'data-variant': p.variant },
+          el('td', {}, p.variant + ' vs ' + (primary.variants[0].variant)),
+          el('td', {}, pct(p.power, 0)),
+          el('td', {}, '±' + lift(p.minimumDetectableEffect, a.scale, primary.kind).replace(/^\+/, '')),
+          el('td', {}, p.participantsNeeded === null ? 'out of reach' : int(Math.ceil(p.participantsNeeded))),
+          el('td', {}, p.dailyParticipants === null ? '–' : int(Math.round(p.dailyParticipants))),
+          el('td', { class: 'days-to-go' }, p.daysToGo === null ? (p.participantsNeeded === null ? 'out of reach' : '–')
+            : p.daysToGo === 0 ? 'done' : num(p.daysToGo, 1))))))];
+  }
+
+  // Horizontal bars of the interval each verdict is read from (on the analysis scale), a dashed line at 0. A
+  // one-sided harm bound is drawn open towards the chart's edge.
+  function ciChart(m, a) {
     const treatments = m.variants.slice(1).filter(v => v.vsControl);
-    const width = 860, left = 150, right = 230, rowH = 34, top = 10, axisH = 30;
+    const width = 860, left = 150, right = 250, rowH = 34, top = 10, axisH = 30;
     const height = top + treatments.length * rowH + axisH;
     const root = svg('svg', { class: 'ci-chart', 'data-metric': m.metric, width, height, viewBox: `0 0 ${width} ${height}`,
-      role: 'img', 'aria-label': '95% confidence intervals of the relative lift of ' + m.metric });
+      role: 'img', 'aria-label': 'Intervals of the ' + a.scale + ' lift of ' + m.metric });
     const bounds = [0];
     treatments.forEach(v => {
       const c = v.vsControl;
-      [c.relativeCi.lower, c.relativeCi.upper, c.relativeLift].forEach(x => { if (x !== null && isFinite(x)) bounds.push(x); });
+      const iv = c.interval || {};
+      [iv.lower, iv.upper, c.estimate].forEach(x => { if (x !== null && x !== undefined && isFinite(x)) bounds.push(x); });
     });
     let lo = Math.min(...bounds), hi = Math.max(...bounds);
-    const pad = Math.max((hi - lo) * 0.08, 0.01);
+    const pad = Math.max((hi - lo) * 0.08, a.scale === 'relative' ? 0.01 : Math.abs(hi - lo) * 0.1 || 0.01);
     lo -= pad; hi += pad;
     const plotW = width - left - right;
     const x = v => left + (v - lo) / (hi - lo) * plotW;
     ticks(lo, hi, 6).forEach(t => {
       root.append(svg('line', { class: 'grid', x1: x(t), x2: x(t), y1: top, y2: height - axisH }));
-      root.append(svg('text', { x: x(t), y: height - axisH + 18, 'text-anchor': 'middle' }, signedPct(t)));
+      root.append(svg('text', { x: x(t), y: height - axisH + 18, 'text-anchor': 'middle' }, lift(t, a.scale, m.kind)));
     });
     root.append(svg('line', { class: 'axis', x1: left, x2: width - right, y1: height - axisH, y2: height - axisH }));
     root.append(svg('line', { class: 'zero', x1: x(0), x2: x(0), y1: top - 4, y2: height - axisH }));
     treatments.forEach((v, i) => {
       const c = v.vsControl;
       const cy = top + i * rowH + rowH / 2;
-      const color = c.significant ? (c.relativeLift > 0 ? '#1a7f37' : '#c62828') : '#55657a';
+      const color = DECISION_CLASS[c.decision] === 'good' ? '#1a7f37' : DECISION_CLASS[c.decision] === 'bad' ? '#c62828' : '#55657a';
       root.append(svg('text', { x: left - 12, y: cy + 4, 'text-anchor': 'end' }, v.variant));
-      if (c.relativeCi.lower !== null && c.relativeCi.upper !== null) {
-        root.append(svg('rect', { class: 'ci-bar', 'data-variant': v.variant, x: x(c.relativeCi.lower), y: cy - 7,
-          width: Math.max(1, x(c.relativeCi.upper) - x(c.relativeCi.lower)), height: 14, rx: 3,
-          fill: color, 'fill-opacity': 0.28, stroke: color, 'stroke-width': 1.5 }));
-        root.append(svg('circle', { class: 'ci-point', cx: x(c.relativeLift), cy, r: 5, fill: color }));
+      if (c.interval) {
+        const x0 = c.interval.lower === null ? left : x(c.interval.lower);
+        const x1 = c.interval.upper === null ? width - right : x(c.interval.upper);
+        root.append(svg('rect', { class: 'ci-bar', 'data-variant': v.variant, 'data-sides': c.interval.sides, x: x0, y: cy - 7,
+          width: Math.max(1, x1 - x0), height: 14, rx: 3, fill: color, 'fill-opacity': 0.28, stroke: color, 'stroke-width': 1.5 }));
+        root.append(svg('circle', { class: 'ci-point', cx: x(c.estimate), cy, r: 5, fill: color }));
       }
-      root.append(svg('text', { x: width - right + 12, y: cy + 4 },
-        signedPct(c.relativeLift) + '  [' + signedPct(c.relativeCi.lower) + ', ' + signedPct(c.relativeCi.upper) + ']'));
+      const iv = c.interval;
+      const label = !iv ? DECISION_TEXT[c.decision] : iv.sides === 'upper' ? '≤ ' + lift(iv.upper, a.scale, m.kind)
+        : iv.sides === 'lower' ? '≥ ' + lift(iv.lower, a.scale, m.kind)
+        : '[' + lift(iv.lower, a.scale, m.kind) + ', ' + lift(iv.upper, a.scale, m.kind) + ']';
+      root.append(svg('text', { x: width - right + 12, y: cy + 4 }, lift(c.estimate, a.scale, m.kind) + '  ' + label));
     });
     return root;
   }

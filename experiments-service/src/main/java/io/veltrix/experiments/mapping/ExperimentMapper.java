@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veltrix.experiments.AnalysisSettings;
 import io.veltrix.experiments.Experiment;
 import io.veltrix.experiments.Metric;
 import io.veltrix.experiments.MetricKind;
@@ -78,23 +80,64 @@ public final class ExperimentMapper {
             if (request.guardrailMetrics().size() > MAX_GUARDRAILS) {
                 errors.add(new FieldError("guardrailMetrics", "at most " + MAX_GUARDRAILS + " metrics"));
             }
-            Set<Metric> seen = new HashSet<>();
+            Set<String> seen = new HashSet<>();
             if (primary != null) {
-                seen.add(primary);
+                seen.add(primary.name() + "/" + primary.kind());
             }
             for (int i = 0; i < request.guardrailMetrics().size(); i++) {
                 Metric m = metric(errors, "guardrailMetrics[" + i + "]", request.guardrailMetrics().get(i));
-                if (m != null && !seen.add(m)) {
+                if (m != null && !seen.add(m.name() + "/" + m.kind())) {
                     errors.add(new FieldError("guardrailMetrics[" + i + "]", "duplicate metric " + m.name() + " (" + m.kind().value() + ")"));
                 } else if (m != null) {
                     guardrails.add(m);
                 }
             }
         }
+        AnalysisSettings analysis = analysis(errors, request.analysis());
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        return new Definition(key, name, request.description(), coverage, variants, primary, guardrails);
+        return new Definition(key, name, request.description(), coverage, variants, primary, guardrails, analysis);
+    }
+
+    /** The analysis settings asked for (defaults for what is left out), or null when the request has none. */
+    private static AnalysisSettings analysis(List<FieldError> errors, ExperimentRequest.AnalysisRequest a) {
+        if (a == null) {
+            return null;
+        }
+        AnalysisSettings d = AnalysisSettings.DEFAULTS;
+        AnalysisSettings.Method method = d.method();
+        if (a.method() != null && (method = AnalysisSettings.Method.parse(a.method())) == null) {
+            errors.add(new FieldError("analysis.method", "must be 'sequential' or 'fixed_horizon'"));
+        }
+        AnalysisSettings.Scale scale = d.scale();
+        if (a.scale() != null && (scale = AnalysisSettings.Scale.parse(a.scale())) == null) {
+            errors.add(new FieldError("analysis.scale", "must be 'relative' or 'absolute'"));
+        }
+        AnalysisSettings.Correction correction = d.correction();
+        if (a.correction() != null && (correction = AnalysisSettings.Correction.parse(a.correction())) == null) {
+            errors.add(new FieldError("analysis.correction", "must be 'holm' or 'benjamini_hochberg'"));
+        }
+        double tuning = a.sequentialTuning() == null ? d.sequentialTuning() : a.sequentialTuning();
+        if (!Double.isFinite(tuning) || tuning < 10 || tuning > 1e9) {
+            errors.add(new FieldError("analysis.sequentialTuning", "must be between 10 and 1e9 participants"));
+        }
+        int minParticipants = a.minParticipants() == null ? d.minParticipants() : a.minParticipants();
+        if (minParticipants < 2 || minParticipants > 1_000_000) {
+            errors.add(new FieldError("analysis.minParticipants", "must be between 2 and 1000000"));
+        }
+        int minConversions = a.minConversions() == null ? d.minConversions() : a.minConversions();
+        if (minConversions < 0 || minConversions > 1_000_000) {
+            errors.add(new FieldError("analysis.minConversions", "must be between 0 and 1000000"));
+        }
+        if (a.cupedWindowDays() != null && (a.cupedWindowDays() < 1 || a.cupedWindowDays() > 30)) {
+            errors.add(new FieldError("analysis.cupedWindowDays", "must be between 1 and 30 days (or null: CUPED off)"));
+        }
+        double mde = a.targetMde() == null ? d.targetMde() : a.targetMde();
+        if (!Double.isFinite(mde) || mde <= 0 || mde > 10) {
+            errors.add(new FieldError("analysis.targetMde", "must be a relative lift above 0 and at most 10 (0.05 = 5 %)"));
+        }
+        return new AnalysisSettings(method, scale, correction, tuning, minParticipants, minConversions, a.cupedWindowDays(), mde);
     }
 
     private static List<VariantDefinition> variants(List<FieldError> errors, List<ExperimentRequest.VariantRequest> requested) {
@@ -171,7 +214,31 @@ public final class ExperimentMapper {
             errors.add(new FieldError(at + ".kind", "must be 'conversion' or 'mean'"));
             ok = false;
         }
-        return ok ? new Metric(m.name(), kind) : null;
+        Metric.Direction direction = Metric.Direction.HIGHER;
+        if (m.direction() != null && (direction = Metric.Direction.parse(m.direction())) == null) {
+            errors.add(new FieldError(at + ".direction", "must be 'higher' or 'lower' (which way is better)"));
+            ok = false;
+        }
+        Metric.Capping capping = null;
+        if (m.capping() != null) {
+            Metric.Capping.Type type = Metric.Capping.Type.parse(m.capping().type());
+            Double value = m.capping().value();
+            if (kind == MetricKind.CONVERSION) {
+                errors.add(new FieldError(at + ".capping", "only mean metrics are capped"));
+                ok = false;
+            } else if (type == null) {
+                errors.add(new FieldError(at + ".capping.type", "must be 'quantile' or 'absolute'"));
+                ok = false;
+            } else if (value == null || !Double.isFinite(value) || value <= 0
+                    || (type == Metric.Capping.Type.QUANTILE && value >= 1)) {
+                errors.add(new FieldError(at + ".capping.value", type == Metric.Capping.Type.QUANTILE
+                        ? "a quantile between 0 and 1 exclusive, e.g. 0.99" : "a positive number"));
+                ok = false;
+            } else {
+                capping = new Metric.Capping(type, value);
+            }
+        }
+        return ok ? new Metric(m.name(), kind, direction, capping) : null;
     }
 
     private static boolean checkKey(List<FieldError> errors, String field, String key, int max) {
@@ -197,9 +264,42 @@ public final class ExperimentMapper {
             Variant v = e.variants.get(i);
             variants.add(new ExperimentView.VariantView(i, v.key, v.name, v.weight, parseJson(v.parameters)));
         }
-        Metric primary = e.primaryMetric == null ? null : new Metric(e.primaryMetric, e.primaryMetricKind);
-        return new ExperimentView(e.key, e.name, e.description, e.status, e.coverage, variants, primary,
-                guardrails(e.guardrailMetrics), phase, e.createdAt, e.updatedAt, e.startedAt, e.stoppedAt, e.version);
+        return new ExperimentView(e.key, e.name, e.description, e.status, e.coverage, variants, primaryMetric(e),
+                guardrails(e.guardrailMetrics), phase, e.createdAt, e.updatedAt, e.startedAt, e.stoppedAt, e.version,
+                e.analysis());
+    }
+
+    /** The primary metric as stored, or null when there is none. */
+    public static Metric primaryMetric(Experiment e) {
+        return e.primaryMetric == null ? null : new Metric(e.primaryMetric, e.primaryMetricKind, e.primaryMetricDirection,
+                capping(e.primaryMetricCapping));
+    }
+
+    /** A capping stored as JSON text ({"type": ..., "value": ...}), or null. */
+    public static Metric.Capping capping(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return capping(JSON.readTree(json));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored capping is not JSON: " + json, e);
+        }
+    }
+
+    private static Metric.Capping capping(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        return new Metric.Capping(Metric.Capping.Type.parse(node.path("type").asText()), node.path("value").asDouble());
+    }
+
+    /** A capping as the JSON text stored, or null. */
+    public static String cappingJson(Metric.Capping capping) {
+        if (capping == null) {
+            return null;
+        }
+        return JSON.createObjectNode().put("type", capping.type().value()).put("value", capping.value()).toString();
     }
 
     public static PhaseView toView(Phase p) {
@@ -211,7 +311,9 @@ public final class ExperimentMapper {
         try {
             List<Metric> metrics = new ArrayList<>();
             for (JsonNode m : JSON.readTree(json == null ? "[]" : json)) {
-                metrics.add(new Metric(m.path("name").asText(), MetricKind.parse(m.path("kind").asText())));
+                Metric.Direction direction = Metric.Direction.parse(m.path("direction").asText("higher"));
+                metrics.add(new Metric(m.path("name").asText(), MetricKind.parse(m.path("kind").asText()), direction,
+                        capping(m.get("capping"))));
             }
             return metrics;
         } catch (JsonProcessingException e) {
@@ -222,7 +324,13 @@ public final class ExperimentMapper {
     /** Guardrail metrics as the JSON text stored. */
     public static String guardrailsJson(List<Metric> metrics) {
         var array = JSON.createArrayNode();
-        metrics.forEach(m -> array.addObject().put("name", m.name()).put("kind", m.kind().value()));
+        for (Metric m : metrics) {
+            ObjectNode node = array.addObject().put("name", m.name()).put("kind", m.kind().value())
+                    .put("direction", m.direction().value());
+            if (m.capping() != null) {
+                node.putObject("capping").put("type", m.capping().type().value()).put("value", m.capping().value());
+            }
+        }
         return array.toString();
     }
 

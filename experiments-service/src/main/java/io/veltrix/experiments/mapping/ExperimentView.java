@@ -1,6 +1,7 @@
 package io.veltrix.experiments.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.veltrix.experiments.AnalysisSettings;
 import io.veltrix.experiments.ExperimentStatus;
 import io.veltrix.experiments.Metric;
 import java.time.OffsetDateTime;
@@ -14,7 +15,8 @@ public record ExperimentView(String key, String name, String description, Experi
                              @Schema(description = "Number of the current (or last) phase; null before the first start")
                              Integer phase,
                              OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime startedAt,
-                             OffsetDateTime stoppedAt, long version) {
+                             OffsetDateTime stoppedAt, long version,
+                             @Schema(description = "How the results are analysed (docs/statistics.md)") AnalysisSettings analysis) {
 
     /** A variant; {@code index} is GrowthBook's variation id. */
     public record VariantView(int index, String key, String name, double weight, JsonNode parameters) {

@@ -106,7 +106,8 @@ public class ExperimentsResource {
             description = "While running, variant keys cannot change; a change of coverage, weights or parameters opens a new phase.")
     @APIResponse(responseCode = "400", description = "Invalid definition: each field with the reason",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "409", description = "Archived, or variant keys changed while running")
+    @APIResponse(responseCode = "409", description = "Archived (archived), variant keys changed while running (variants_locked), "
+            + "or the analysis method, scale, correction or sequential tuning changed after the start (analysis_locked)")
     public Uni<ExperimentView> update(@PathParam("key") String key, ExperimentRequest request) {
         return experiments.update(ExperimentMapper.toDefinition(request, key)).map(ExperimentsResource::view);
     }
@@ -156,8 +157,12 @@ public class ExperimentsResource {
 
     @GET
     @Path("/{key}/results")
-    @Operation(summary = "Results per variant against control and per metric, with the SRM check",
-            description = "Analyses one phase: the latest unless ?phase= says otherwise. See docs/statistics.md.")
+    @Operation(summary = "Results per variant against control and per metric, with the SRM check and power",
+            description = "Analyses one phase: the latest unless ?phase= says otherwise. Anytime-valid (sequential) unless "
+                    + "the experiment chose fixed_horizon (analysis.method); each comparison says its method and scale, and "
+                    + "its p-value, drawn interval and decision come from one estimate and standard error. Players exposed "
+                    + "to several variants are left out; a closed phase's metrics stop at its end when the processor still "
+                    + "keeps its events (data.notes says otherwise). See docs/statistics.md.")
     public Uni<ResultsView> results(@PathParam("key") String key,
                                     @Parameter(description = "Phase number (default: the latest)") @QueryParam("phase") Integer phase) {
         return results.results(key, phase);
@@ -165,7 +170,9 @@ public class ExperimentsResource {
 
     @GET
     @Path("/{key}/timeseries")
-    @Operation(summary = "Participants and the primary metric over time, per variant (UTC buckets)")
+    @Operation(summary = "Participants and the primary metric over time, per variant (UTC buckets)",
+            description = "The metric counts events before the end of a closed phase; when the phase started before the "
+                    + "processor's event retention, metricAvailable is false and the values are null.")
     public Uni<TimeSeriesView> timeSeries(@PathParam("key") String key,
                                           @Parameter(description = "Phase number (default: the latest)") @QueryParam("phase") Integer phase,
                                           @Parameter(description = "hour or day (default day)") @QueryParam("interval") String interval) {

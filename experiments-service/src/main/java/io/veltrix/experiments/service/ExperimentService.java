@@ -4,6 +4,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.veltrix.experiments.AnalysisSettings;
 import io.veltrix.experiments.Experiment;
 import io.veltrix.experiments.ExperimentStatus;
 import io.veltrix.experiments.Metric;
@@ -27,7 +28,8 @@ import java.util.Objects;
  * <p>Rules: a running experiment keeps its variant keys (count, order and keys cannot change; stop it and create
  * a new experiment instead); changing its coverage, weights or variant parameters closes the open phase and opens
  * the next one (reason says what changed). Starting opens phase 1, or the next phase after a stop. Stopping or
- * archiving closes the open phase. Nothing changes an archived experiment.
+ * archiving closes the open phase. Nothing changes an archived experiment. Once started, the analysis method, scale,
+ * correction and sequential tuning are fixed (choosing them after seeing results would void their guarantees).
  */
 @ApplicationScoped
 public class ExperimentService {
@@ -76,6 +78,14 @@ public class ExperimentService {
             if (e.status == ExperimentStatus.RUNNING && !sameVariantKeys(e, definition)) {
                 throw new ConflictException("variants_locked", "experiment '" + e.key + "' is running: its variant keys "
                         + "cannot be added, removed, renamed or reordered (stop it and create a new experiment)");
+            }
+            if (e.status != ExperimentStatus.DRAFT && definition.analysis() != null) {
+                List<String> locked = lockedAnalysisChanges(e.analysis(), definition.analysis());
+                if (!locked.isEmpty()) {
+                    throw new ConflictException("analysis_locked", "experiment '" + e.key + "' has started: its analysis "
+                            + String.join(", ", locked) + " cannot change any more (choosing the analysis after seeing the "
+                            + "results would void its error guarantees; create a new experiment instead)");
+                }
             }
             apply(e, definition);
             e.updatedAt = now();
@@ -187,13 +197,36 @@ public class ExperimentService {
         }
     }
 
+    /** The settings that decide the error guarantees and that differ: method, scale, correction, tuning. */
+    static List<String> lockedAnalysisChanges(AnalysisSettings stored, AnalysisSettings asked) {
+        List<String> changes = new ArrayList<>();
+        if (stored.method() != asked.method()) {
+            changes.add("method");
+        }
+        if (stored.scale() != asked.scale()) {
+            changes.add("scale");
+        }
+        if (stored.correction() != asked.correction()) {
+            changes.add("correction");
+        }
+        if (stored.sequentialTuning() != asked.sequentialTuning()) {
+            changes.add("sequentialTuning");
+        }
+        return changes;
+    }
+
     private static void apply(Experiment e, Definition d) {
         e.name = d.name();
         e.description = d.description();
         e.coverage = d.coverage();
         e.primaryMetric = d.primaryMetric().name();
         e.primaryMetricKind = d.primaryMetric().kind();
+        e.primaryMetricDirection = d.primaryMetric().direction();
+        e.primaryMetricCapping = ExperimentMapper.cappingJson(d.primaryMetric().capping());
         e.guardrailMetrics = ExperimentMapper.guardrailsJson(d.guardrailMetrics());
+        if (d.analysis() != null) {
+            e.analysis(d.analysis());
+        }
         List<Variant> variants = new ArrayList<>();
         for (Definition.VariantDefinition v : d.variants()) {
             variants.add(new Variant(v.key(), v.name(), v.weight(), v.parameters()));
@@ -237,7 +270,7 @@ public class ExperimentService {
     public static List<Metric> metrics(Experiment e) {
         List<Metric> metrics = new ArrayList<>();
         if (e.primaryMetric != null) {
-            metrics.add(new Metric(e.primaryMetric, e.primaryMetricKind));
+            metrics.add(ExperimentMapper.primaryMetric(e));
         }
         metrics.addAll(ExperimentMapper.guardrails(e.guardrailMetrics));
         return metrics.stream().filter(Objects::nonNull).toList();

@@ -27,7 +27,9 @@ class ExperimentsLifecycleTest {
                 .body("key", equalTo(key)).body("status", equalTo("draft")).body("phase", nullValue())
                 .body("variants[1].parameters.coins_multiplier", equalTo(1.5f))
                 .body("variants[1].index", equalTo(1))
-                .body("primaryMetric.kind", equalTo("conversion"))
+                .body("primaryMetric.kind", equalTo("conversion")).body("primaryMetric.direction", equalTo("higher"))
+                .body("primaryMetric.capping", nullValue())
+                .body("analysis.method", equalTo("sequential")).body("analysis.scale", equalTo("relative"))
                 .body("guardrailMetrics[0].name", equalTo("purchase_completed.revenue"));
         reader().get("/api/v1/experiments/" + key).then().statusCode(200).body("name", equalTo("Treasure bonus " + key));
         reader().get("/api/v1/experiments?status=draft").then().statusCode(200).body("key", hasItem(key));

@@ -31,6 +31,22 @@ class ExperimentsValidationTest {
     }
 
     @Test
+    void analysisSettingsAndMetricOptionsAreChecked() {
+        admin().body(Api.experiment(Api.uniqueKey("bad-analysis"),
+                        "{\"name\": \"treasure_claimed\", \"kind\": \"conversion\", \"capping\": {\"type\": \"absolute\", \"value\": 5}}",
+                        "[{\"name\": \"support_ticket\", \"kind\": \"conversion\", \"direction\": \"down\"},"
+                                + " {\"name\": \"purchase_completed.revenue\", \"kind\": \"mean\", \"capping\": {\"type\": \"quantile\", \"value\": 1.5}}]",
+                        "{\"method\": \"bayesian\", \"scale\": \"log\", \"correction\": \"bonferroni\", \"sequentialTuning\": 0, "
+                                + "\"minParticipants\": 1, \"minConversions\": -1, \"cupedWindowDays\": 90, \"targetMde\": 0}"))
+                .post("/api/v1/experiments").then().statusCode(400)
+                .body("fields.field", hasItems("primaryMetric.capping", "guardrailMetrics[0].direction",
+                        "guardrailMetrics[1].capping.value", "analysis.method", "analysis.scale", "analysis.correction",
+                        "analysis.sequentialTuning", "analysis.minParticipants", "analysis.minConversions",
+                        "analysis.cupedWindowDays", "analysis.targetMde"))
+                .body("fields.find { it.field == 'primaryMetric.capping' }.reason", equalTo("only mean metrics are capped"));
+    }
+
+    @Test
     void tooFewVariantsAndMissingMetric() {
         admin().body("{\"key\": \"%s\", \"name\": \"x\", \"variants\": [{\"key\": \"only\", \"weight\": 1}]}"
                         .formatted(Api.uniqueKey("few")))

@@ -30,7 +30,15 @@ class OperabilityTest {
         }
         given().accept("application/json").get("/q/openapi").then()
                 .body("components.securitySchemes.bearer.scheme", equalTo("bearer"))
-                .body("paths.'/api/v1/experiments'.post.responses.'400'", notNullValue());
+                .body("paths.'/api/v1/experiments'.post.responses.'400'", notNullValue())
+                // the statistics the results carry are described, down to what a decision is made of
+                .body("components.schemas.ResultsView.properties.analysis", notNullValue())
+                .body("components.schemas.ResultsView.properties.excludedParticipants.description", notNullValue())
+                .body("components.schemas.Comparison.properties.interval.description", notNullValue())
+                .body("components.schemas.Comparison.properties.harmPValue.description", notNullValue())
+                .body("components.schemas.Decision.enum", hasItem("not_enough_data"))
+                .body("components.schemas.ExperimentRequest.properties.analysis.description", notNullValue())
+                .body("components.schemas.AnalysisRequest.properties.method.enum", hasItem("fixed_horizon"));
     }
 
     @Test

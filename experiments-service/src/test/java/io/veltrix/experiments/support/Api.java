@@ -51,6 +51,21 @@ public final class Api {
                 """.formatted(key, key, coverage, controlWeight, 1 - controlWeight);
     }
 
+    /**
+     * A two-variant (control / bonus, 50/50) experiment body with the given metrics and analysis settings (JSON
+     * texts; analysis may be null).
+     */
+    public static String experiment(String key, String primaryMetric, String guardrailMetrics, String analysis) {
+        return """
+                {"key": "%s", "name": "Treasure bonus %s", "coverage": 1,
+                 "variants": [
+                   {"key": "control", "name": "Control", "weight": 0.5, "parameters": {"coins_multiplier": 1}},
+                   {"key": "bonus", "name": "Bonus", "weight": 0.5, "parameters": {"coins_multiplier": 1.5}}],
+                 "primaryMetric": %s,
+                 "guardrailMetrics": %s%s}
+                """.formatted(key, key, primaryMetric, guardrailMetrics, analysis == null ? "" : ", \"analysis\": " + analysis);
+    }
+
     /** Creates and starts; returns the create response. */
     public static ValidatableResponse createAndStart(String body, String key) {
         ValidatableResponse created = admin().body(body).post("/api/v1/experiments").then().statusCode(201);
