@@ -65,11 +65,18 @@ public final class TestServices {
 
     /** Restarts a service (after a test killed it), keeping its port. */
     public synchronized ServiceProcess restart(String service) {
+        return restart(service, Map.of());
+    }
+
+    /** Restarts a service with extra system properties (e.g. a fault to inject), keeping its port. */
+    public synchronized ServiceProcess restart(String service, Map<String, String> systemProperties) {
         ServiceProcess old = services.get(service);
         if (old.isAlive()) {
             old.stop();
         }
-        ServiceProcess fresh = builder(service, service).httpPort(old.httpPort()).start();
+        ServiceProcess.Builder builder = builder(service, service).httpPort(old.httpPort());
+        systemProperties.forEach(builder::systemProperty);
+        ServiceProcess fresh = systemProperties.isEmpty() ? builder.start() : builder.launch();
         services.put(service, fresh);
         return fresh;
     }

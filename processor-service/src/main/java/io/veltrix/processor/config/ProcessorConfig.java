@@ -29,6 +29,9 @@ public interface ProcessorConfig {
     /** Waiting for the database, the registry or the broker. */
     Retry retry();
 
+    /** Fault injection, for the crash tests only: never set in production. */
+    Fault fault();
+
     /**
      * Bearer token of the admin API (dead-letter re-drive). Absent: the admin API answers 403.
      * From a Secret in production ({@code VELTRIX_PROCESSOR_ADMIN_TOKEN}), never committed.
@@ -128,6 +131,14 @@ public interface ProcessorConfig {
         /** Longest wait between two attempts. */
         @WithDefault("PT30S")
         Duration maxBackoff();
+    }
+
+    interface Fault {
+        /**
+         * Halts the JVM (as kill -9 would) right after this many batches committed, before their messages are
+         * acknowledged: the deterministic crash between commit and acknowledgement the crash tests need.
+         */
+        java.util.Optional<Integer> haltAfterCommits();
     }
 
     interface Shutdown {

@@ -61,6 +61,8 @@ public class BatchPipeline {
     private final ProcessorMetrics metrics;
     private final ProblemLog problems;
     private final int maxInFlight;
+    private final java.util.Optional<Integer> haltAfterCommits;
+    private final java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
     private final Executor workers = Infrastructure.getDefaultWorkerPool();
     private final ArrayDeque<UniEmitter<? super Void>> waitingForRoom = new ArrayDeque<>();
     private int inFlight;
@@ -79,6 +81,7 @@ public class BatchPipeline {
         this.metrics = metrics;
         this.problems = problems;
         this.maxInFlight = config.batch().inFlight();
+        this.haltAfterCommits = config.fault().haltAfterCommits();
         EventRules rules = new EventRules(config.validation().maxFutureSkew(), config.validation().maxEventAge());
         this.decoder = new BatchDecoder(payload -> codec.decode(payload).record(), rules, config.retention().events(),
                 config.retention().dedupeTolerance(), config.retention().partitionWidth());
@@ -246,9 +249,19 @@ public class BatchPipeline {
             return contexts.onVertxContext(() -> counter.count(facts)).map(counted -> {
                 metrics.commit(Duration.ofNanos(System.nanoTime() - start));
                 metrics.counted(counted.counted(), counted.duplicates());
+                haltIfInjected(counted);
                 return new Attempt(fresh, tooOld);
             }).onFailure(Failures::isMissingPartition).invoke(retention::runSoon);
         });
+    }
+
+    /** The crash tests' fault point: committed, not yet acknowledged. */
+    private void haltIfInjected(EventCounter.Counted counted) {
+        if (haltAfterCommits.isPresent() && commits.incrementAndGet() >= haltAfterCommits.get()) {
+            Log.warnf("fault injection: halting after commit %d; %d events of it counted and not acknowledged",
+                    commits.get(), counted.counted().size());
+            Runtime.getRuntime().halt(137);
+        }
     }
 
     /**

@@ -33,6 +33,14 @@ final class IngestClient {
      * @throws AssertionError when one is rejected or they cannot be delivered within a minute
      */
     int send(List<TrackedEvent> events) {
+        return send(events, null);
+    }
+
+    /**
+     * The same, with the batch's {@code sentAt} (ingest then corrects each event's time with the request's own
+     * arrival: two copies of one request reaching two replicas get times a few milliseconds apart).
+     */
+    int send(List<TrackedEvent> events, java.time.Instant sentAt) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         List<TrackedEvent> pending = events;
         int accepted = 0;
@@ -42,7 +50,7 @@ final class IngestClient {
             }
             List<TrackedEvent> again = new ArrayList<>();
             try {
-                JsonNode answer = post(pending);
+                JsonNode answer = post(pending, sentAt);
                 JsonNode results = answer.path("results");
                 for (int i = 0; i < pending.size(); i++) {
                     String status = results.path(i).path("status").asText();
@@ -64,8 +72,13 @@ final class IngestClient {
         return accepted;
     }
 
-    private JsonNode post(List<TrackedEvent> events) throws IOException {
-        String body = JSON.writeValueAsString(Map.of("batch", events.stream().map(TrackedEvent::json).toList()));
+    private JsonNode post(List<TrackedEvent> events, java.time.Instant sentAt) throws IOException {
+        Map<String, Object> request0 = new java.util.LinkedHashMap<>();
+        request0.put("batch", events.stream().map(TrackedEvent::json).toList());
+        if (sentAt != null) {
+            request0.put("sentAt", sentAt.toString());
+        }
+        String body = JSON.writeValueAsString(request0);
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/batch"))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
