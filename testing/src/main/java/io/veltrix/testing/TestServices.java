@@ -63,6 +63,11 @@ public final class TestServices {
         return builder(module, name).start();
     }
 
+    /** The same, connected to other servers (e.g. a test's own broker: {@link StackInfo#withPulsar}). */
+    public ServiceProcess startExtra(String module, String name, StackInfo servers) {
+        return builder(module, name, servers).start();
+    }
+
     /** Restarts a service (after a test killed it), keeping its port. */
     public synchronized ServiceProcess restart(String service) {
         return restart(service, Map.of());
@@ -86,9 +91,13 @@ public final class TestServices {
     }
 
     private ServiceProcess.Builder builder(String module, String name) {
+        return builder(module, name, stack);
+    }
+
+    private ServiceProcess.Builder builder(String module, String name, StackInfo servers) {
         return ServiceProcess.builder("e2e-" + name, ServiceProcess.runnerJar(projectRoot(), module))
                 .httpPort(Ports.freePort())
-                .env(stack.serviceEnvironment())
+                .env(servers.serviceEnvironment())
                 .systemProperty("veltrix.ingest.write-keys.e2e.key", WRITE_KEY)
                 .systemProperty("veltrix.ingest.write-keys.e2e.source", SOURCE)
                 .systemProperty("veltrix.experiments.admin-token", EXPERIMENTS_ADMIN_TOKEN)

@@ -23,16 +23,22 @@ public record BenchResult(MachineInfo machine, String mode, String instance, Raw
 
     /** pulsar-perf produce with messages the size of an average realistic event. */
     public record Raw(int messageBytes, long seconds, double messagesPerSecond, double megabitsPerSecond, double p50Millis,
-                      double p99Millis) {
+                      double p99Millis, double clientCpuMicrosPerMessage) {
     }
 
     /** Events through ingest's /v1/batch into Pulsar, closed loop. */
     public record Ingest(long events, int batchSize, int concurrency, double seconds, double eventsPerSecond,
-                         double p50Millis, double p99Millis, long rejected, long notPersisted) {
+                         double p50Millis, double p99Millis, long rejected, long notPersisted, double cpuMicrosPerEvent) {
     }
 
-    /** The processor draining the backlog: from its first acknowledgement to an empty backlog. */
-    public record Processor(long events, double startupSeconds, double drainSeconds, double eventsPerSecond, boolean drained) {
+    /**
+     * The processor draining the backlog: from its first acknowledgement to an empty backlog; CPU per event of the
+     * processor, PostgreSQL and Pulsar over that window; bytes PostgreSQL keeps per counted event afterwards (NaN when
+     * not measured).
+     */
+    public record Processor(long events, double startupSeconds, double drainSeconds, double eventsPerSecond, boolean drained,
+                            double processorCpuMicros, double postgresCpuMicros, double pulsarCpuMicros,
+                            double postgresBytesPerEvent, double eventLogBytesPerEvent) {
     }
 
     /** The steady-rate phase. */

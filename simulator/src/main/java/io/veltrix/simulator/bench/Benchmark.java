@@ -115,6 +115,7 @@ public final class Benchmark {
                 raw = rawPulsarPhase(info, admin, topicName, perfTopicName, accounting);
 
                 processor = processorPhase(admin, topicName, ingest == null ? 0 : ingest.events(), accounting,
+                        new BenchDatabase(info),
                         () -> launch(List.of("processor-service"), info, secrets, PulsarAdmin.topic(topicName)));
 
                 endToEnd = endToEndPhase(simulation, admin, topicName, runId, accounting, memory, stack);
@@ -155,14 +156,17 @@ public final class Benchmark {
                 options.events()));
         CpuAccounting.Sample before = accounting.sample();
         LoadReport report = runner.run(r -> Log.info("  " + r.oneLine()), Duration.ofSeconds(10));
-        cpu.put("ingest", accounting.sample().sharesSince(before));
+        CpuAccounting.Sample after = accounting.sample();
+        cpu.put("ingest", after.sharesSince(before));
+        double ingestCpu = after.cpuSecondsSince(before, "ingest");
         Log.info("  " + report.oneLine());
         if (report.rejected() > 0 || report.notPersisted() > 0) {
             notes.add("Ingest phase: " + report.rejected() + " events rejected, " + report.notPersisted()
                     + " not persisted; first problems: " + report.problems());
         }
         return new BenchResult.Ingest(report.accepted(), options.batchSize(), options.concurrency(), report.seconds(),
-                report.acceptedRate(), report.latency().p50(), report.latency().p99(), report.rejected(), report.notPersisted());
+                report.acceptedRate(), report.latency().p50(), report.latency().p99(), report.rejected(), report.notPersisted(),
+                report.accepted() == 0 ? Double.NaN : ingestCpu * 1e6 / report.accepted());
     }
 
     private BenchResult.Raw rawPulsarPhase(StackInfo info, PulsarAdmin admin, String topicName, String perfTopicName,
@@ -187,14 +191,22 @@ public final class Benchmark {
         Log.infof("  %s", PulsarPerf.format(result));
         admin.deleteTopic(perfTopicName);
         return new BenchResult.Raw(size, options.perfDuration().toSeconds(), result.messagesPerSecond(),
-                result.megabitsPerSecond(), result.p50Millis(), result.p99Millis());
+                result.megabitsPerSecond(), result.p50Millis(), result.p99Millis(),
+                result.records() == 0 ? Double.NaN : result.cpuSeconds() * 1e6 / result.records());
     }
 
     private BenchResult.Processor processorPhase(PulsarAdmin admin, String topicName, long events, CpuAccounting accounting,
+                                                 BenchDatabase database,
                                                  java.util.function.Supplier<List<ServiceProcess>> launchProcessor) {
         Log.infof("phase 3/4 processor: draining the backlog of %,d events ...", events);
         long initial = admin.backlog(topicName, SUBSCRIPTION);
-        CpuAccounting.Sample before = accounting.sample();
+        try {
+            database.resetStatements();
+        } catch (java.sql.SQLException e) {
+            notes.add("pg_stat_statements could not be reset: " + e.getMessage());
+        }
+        CpuAccounting.Sample launchSample = accounting.sample();
+        CpuAccounting.Sample before = null;
         long launched = System.nanoTime();
         List<ServiceProcess> processor = launchProcessor.get(); // measured from here: it consumes while it boots
         long firstProgress = -1;
@@ -211,6 +223,8 @@ public final class Benchmark {
             backlog = admin.backlog(topicName, SUBSCRIPTION);
             if (firstProgress < 0 && backlog >= 0 && backlog < initial) {
                 firstProgress = System.nanoTime();
+                // CPU per event is measured over the drain alone (the start-up's JIT and boot are not the events' cost)
+                before = accounting.sample();
             }
             if (System.nanoTime() - lastLog > 10_000_000_000L) {
                 Log.infof("  backlog %,d", backlog);
@@ -218,7 +232,11 @@ public final class Benchmark {
             }
         }
         long end = System.nanoTime();
-        cpu.put("processor", accounting.sample().sharesSince(before));
+        CpuAccounting.Sample after = accounting.sample();
+        if (before == null) {
+            before = launchSample;
+        }
+        cpu.put("processor", after.sharesSince(before));
         processor.forEach(p -> p.awaitReady(Duration.ofSeconds(180)));
         boolean drained = backlog == 0;
         if (firstProgress < 0) {
@@ -233,7 +251,30 @@ public final class Benchmark {
         }
         double rate = processed / drainSeconds;
         Log.infof("  %,d events in %.1f s = %,.0f events/s (start-up %.1f s)", processed, drainSeconds, rate, startup);
-        return new BenchResult.Processor(processed, startup, drainSeconds, rate, drained);
+        double perEvent = 1e6 / Math.max(1, processed);
+        double processorCpu = after.cpuSecondsSince(before, "processor") * perEvent;
+        double postgresCpu = after.cpuSecondsSince(before, "postgres") * perEvent;
+        double pulsarCpu = after.cpuSecondsSince(before, "pulsar") * perEvent;
+        double bytes = Double.NaN;
+        double logBytes = Double.NaN;
+        try {
+            bytes = (double) database.processingBytes() / Math.max(1, processed);
+            logBytes = (double) database.eventLogBytes() / Math.max(1, processed);
+            List<String> statements = new ArrayList<>();
+            for (BenchDatabase.StatementStats st : database.topStatements(6)) {
+                statements.add(String.format(Locale.ROOT, "%s: %,d calls, %.1f s (%.1f µs per event), %,d rows",
+                        BenchDatabase.shorten(st.query()), st.calls(), st.totalMillis() / 1000, st.totalMillis() * 1000 / Math.max(1, processed),
+                        st.rows()));
+            }
+            notes.add("PostgreSQL in the processor phase (pg_stat_statements, execution time; the rest of its CPU is commits, "
+                    + "WAL, background writing): " + String.join("; ", statements));
+        } catch (java.sql.SQLException e) {
+            notes.add("PostgreSQL's figures could not be read: " + e.getMessage());
+        }
+        Log.infof("  CPU per event: processor %.1f µs, PostgreSQL %.1f µs, Pulsar %.1f µs; PostgreSQL keeps %.0f bytes per "
+                + "event (event log %.0f)", processorCpu, postgresCpu, pulsarCpu, bytes, logBytes);
+        return new BenchResult.Processor(processed, startup, drainSeconds, rate, drained, processorCpu, postgresCpu, pulsarCpu,
+                bytes, logBytes);
     }
 
     private BenchResult.EndToEnd endToEndPhase(Simulation simulation, PulsarAdmin admin, String topicName, String runId,

@@ -46,6 +46,13 @@ public final class CpuAccounting {
          * Share of the machine's CPU capacity each process used since {@code start} (0..1; all shares and "idle" add up
          * to about 1).
          */
+        /** CPU seconds one tracked process used since {@code start} (all of it when it started in between). */
+        public double cpuSecondsSince(Sample start, String name) {
+            double now = cpuSeconds.getOrDefault(name, 0.0);
+            double before = start.cpuSeconds.getOrDefault(name, 0.0);
+            return Math.max(0, now - (before > now ? 0 : before));
+        }
+
         public Map<String, Double> sharesSince(Sample start) {
             Map<String, Double> shares = new LinkedHashMap<>();
             double capacity = machineTotal - start.machineTotal;

@@ -33,7 +33,7 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--concurrency", description = "requests outstanding in the ingest phase (default 16; smoke 4)")
     Integer concurrency;
 
-    @Option(names = "--e2e-rate", description = "steady rate of the end-to-end phase, events/s (default 5,000; smoke 500)")
+    @Option(names = "--e2e-rate", description = "steady rate of the end-to-end phase, events/s (default 10,000; smoke 500)")
     Double e2eRate;
 
     @Option(names = "--e2e-duration", converter = DurationConverter.class,
@@ -66,7 +66,7 @@ public class BenchCommand implements Callable<Integer> {
                 concurrency != null ? concurrency : smoke ? 4 : 16,
                 players != null ? players : smoke ? 1_000 : 10_000,
                 perfDuration != null ? perfDuration : Duration.ofSeconds(smoke ? 3 : 30),
-                e2eRate != null ? e2eRate : smoke ? 500 : 5_000,
+                e2eRate != null ? e2eRate : smoke ? 500 : 10_000,
                 e2eDuration != null ? e2eDuration : Duration.ofSeconds(smoke ? 10 : 60),
                 Duration.ofSeconds(smoke ? 180 : 1800),
                 keepStack, profile, root);

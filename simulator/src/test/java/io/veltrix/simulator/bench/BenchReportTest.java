@@ -23,9 +23,9 @@ class BenchReportTest {
         cpu.put("ingest", shares);
         return new BenchResult(new MachineInfo(2, 23.4, "Some CPU", "JDK 17", "Linux", "2026-11-26 10:00 UTC", 0.2),
                 "full", "bench",
-                new BenchResult.Raw(380, 30, 100_000, 300, 5, 50),
-                new BenchResult.Ingest(1_000_000, 100, 16, 50, ingestRate, 30, 90, 0, 0),
-                new BenchResult.Processor(1_000_000, 4, 1_000_000 / processorRate, processorRate, true),
+                new BenchResult.Raw(380, 30, 100_000, 300, 5, 50, 5.0),
+                new BenchResult.Ingest(1_000_000, 100, 16, 50, ingestRate, 30, 90, 0, 0, 1e6 / ingestRate),
+                new BenchResult.Processor(1_000_000, 4, 1_000_000 / processorRate, processorRate, true, 20, 12, 6, 210, 150),
                 new BenchResult.EndToEnd(5000, 5000, 5000, 60, 400, 0, 120, e2eP99, e2eP99 + 10, 8, 20, 0, 0),
                 Map.of("ingest", new BenchResult.Memory(400, 350)), cpu, List.of("a note"));
     }
@@ -36,14 +36,22 @@ class BenchReportTest {
         assertTrue(md.contains("**100,000 msg/s**"), md);
         assertTrue(md.contains("**60,000 events/s**"), md);
         assertTrue(md.contains("met (60% of raw)"), md);
-        assertTrue(md.contains("**MISSED** (50% of ingest)"), md);
+        // 16.7 µs per event against pulsar-perf's 5 µs
+        assertTrue(md.contains("**16.7 µs vs 5.0 µs** (3.3 ×) | ≤ 3 × | **MISSED** (3.3 ×)"), md);
+        assertTrue(md.contains("**MISSED** (0.50 × ingest's rate)"), md);
+        assertTrue(md.contains("processor **20.0 µs**, PostgreSQL **12.0 µs**, Pulsar 6.0 µs"), md);
+        assertTrue(md.contains("**210 B** (event log 150 B"), md);
         assertTrue(md.contains("**p50 120 ms, p99 400 ms**"), md);
+        assertTrue(md.contains("p99 < 250 ms | **MISSED**"), md);
         assertTrue(md.contains("| ingest | 40% |"), md);
         assertTrue(md.contains("- a note"), md);
-        String slow = BenchReport.markdown(result(20_000, 30_000, 1500), "./veltrix bench");
+        String slow = BenchReport.markdown(result(20_000, 45_000, 200), "./veltrix bench");
         assertTrue(slow.contains("**MISSED** (20% of raw)"), slow);
-        assertTrue(slow.contains("met (150% of ingest)"), slow);
-        assertTrue(slow.contains("p99 < 1 s | **MISSED**"), slow);
+        assertTrue(slow.contains("(10.0 ×) | ≤ 3 × | **MISSED**"), slow);
+        assertTrue(slow.contains("met (2.25 × ingest's rate)"), slow);
+        assertTrue(slow.contains("p99 < 250 ms | met"), slow);
+        // fast enough for ingest, but not the 40,000 events/s
+        assertTrue(BenchReport.markdown(result(20_000, 30_000, 200), "x").contains("**MISSED** (1.50 × ingest's rate)"));
     }
 
     @Test

@@ -1,0 +1,88 @@
+package io.veltrix.simulator.bench;
+
+import io.veltrix.stack.StackInfo;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the benchmark reads of PostgreSQL, as its administrator: how many bytes the processor's tables take (tables,
+ * indexes, TOAST; WAL not counted), and where PostgreSQL's time went ({@code pg_stat_statements}, which the stack
+ * loads). Every failure is reported as a note, never fatal: the figures are extras.
+ */
+final class BenchDatabase {
+
+    /** One statement's share of PostgreSQL's work. */
+    record StatementStats(String query, long calls, double totalMillis, long rows) {
+    }
+
+    private final StackInfo stack;
+
+    BenchDatabase(StackInfo stack) {
+        this.stack = stack;
+    }
+
+    void resetStatements() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("create extension if not exists pg_stat_statements");
+            s.execute("select pg_stat_statements_reset()");
+        }
+    }
+
+    /** The statements of the platform's database that took the most time since the reset. */
+    List<StatementStats> topStatements(int limit) throws SQLException {
+        List<StatementStats> top = new ArrayList<>();
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                select regexp_replace(query, '\\s+', ' ', 'g'), calls, total_exec_time, rows from pg_stat_statements
+                where dbid = (select oid from pg_database where datname = current_database())
+                order by total_exec_time desc limit """ + limit)) {
+            while (rs.next()) {
+                top.add(new StatementStats(rs.getString(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4)));
+            }
+        }
+        return top;
+    }
+
+    /** Bytes of every table of the processor's schema (tables with their indexes and TOAST); partitions included. */
+    long processingBytes() throws SQLException {
+        return number("select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c "
+                + "join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'processing' and c.relkind = 'r'");
+    }
+
+    /** The same for the event log alone (processed_event's partitions). */
+    long eventLogBytes() throws SQLException {
+        return number("select coalesce(sum(pg_total_relation_size(i.inhrelid)), 0) from pg_inherits i "
+                + "where i.inhparent = cast('processing.processed_event' as regclass)");
+    }
+
+    private long number(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(stack.jdbcUrl(), stack.dbAdminUser(), stack.dbAdminPassword());
+    }
+
+    /** A statement's text, short enough for a table cell. */
+    static String shorten(String query) {
+        String q = query.trim();
+        if (q.toLowerCase(Locale.ROOT).startsWith("with fresh as")) {
+            return "event log: insert new events + read participants";
+        }
+        if (q.toLowerCase(Locale.ROOT).startsWith("with traffic as")) {
+            return "aggregates: traffic, participants, metrics (one statement)";
+        }
+        if (q.contains("pg_advisory_xact_lock")) {
+            return "per-player locks";
+        }
+        return q.length() > 70 ? q.substring(0, 70) + "…" : q;
+    }
+}
