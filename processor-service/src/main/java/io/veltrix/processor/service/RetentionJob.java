@@ -121,7 +121,7 @@ public class RetentionJob {
             for (Partition p : existing) {
                 (p.to() <= oldest ? drop : keep).add(p);
             }
-            List<long[]> create = missing(keep, coverFrom, coverTo);
+            List<long[]> create = missing(keep, coverFrom, coverTo, widthMillis, MAX_CREATED_PER_RUN);
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (Partition p : drop) {
                 chain = chain.flatMap(x -> repository.drop(p));
@@ -143,11 +143,14 @@ public class RetentionJob {
         });
     }
 
-    /** The ranges [from, to) between coverFrom and coverTo that no partition holds, each at most one width, aligned. */
-    List<long[]> missing(List<Partition> existing, long coverFrom, long coverTo) {
+    /**
+     * The ranges [from, to) between coverFrom and coverTo that no partition holds: each ends at the next multiple of
+     * {@code width} (from the epoch) or where an existing partition starts, whichever comes first; at most {@code max}.
+     */
+    static List<long[]> missing(List<Partition> existing, long coverFrom, long coverTo, long width, int max) {
         List<long[]> ranges = new ArrayList<>();
         long t = coverFrom;
-        while (t < coverTo && ranges.size() < MAX_CREATED_PER_RUN) {
+        while (t < coverTo && ranges.size() < max) {
             Partition holding = null;
             Partition next = null;
             for (Partition p : existing) {
@@ -163,7 +166,7 @@ public class RetentionJob {
                 t = holding.to();
                 continue;
             }
-            long end = align(t) + widthMillis;
+            long end = t - Math.floorMod(t, width) + width;
             if (next != null && next.from() < end) {
                 end = next.from();
             }
