@@ -1,5 +1,8 @@
 package io.veltrix.processor.repository;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.veltrix.processor.EventFacts;
@@ -28,6 +31,12 @@ import org.hibernate.reactive.mutiny.Mutiny;
 @ApplicationScoped
 public class EventLogRepository {
 
+    private final ObjectMapper json;
+
+    public EventLogRepository(ObjectMapper json) {
+        this.json = json;
+    }
+
     /** First key of the processor's advisory locks (two-int form: never collides with Flyway's bigint locks). */
     public static final int LOCK_SPACE = 0x56454C54; // "VELT"
 
@@ -35,30 +44,37 @@ public class EventLogRepository {
             + ", k) from unnest(cast(?1 as integer[])) k) locked";
 
     /**
-     * Records the events not seen before, and reads the batch's players' participations, in one round trip. An event
-     * is seen when its key is stored at a time within ±tolerance of its own (a copy from a client retry may carry a
-     * slightly different time); the primary key catches the exact copies (every redelivery) whatever happens.
+     * Records the events not seen before, and reads the batch's players' participations, in one round trip and one
+     * JSON value (a row per event through Hibernate Reactive's result mapping would cost more than counting it, and it
+     * does not map array columns). An event is seen when its key is stored at a time within ±tolerance of its own (a copy from a client retry
+     * may carry a slightly different time); the primary key catches the exact copies (every redelivery) whatever
+     * happens. What comes back: the keys of the events that were seen already (usually none), and the participations.
      */
     private static final String RECORD_NEW = """
-            with fresh as (
+            with input as materialized (
+                select k, timestamptz 'epoch' + ms * interval '1 millisecond' as o,
+                       timestamptz 'epoch' + (ms - ?3) * interval '1 millisecond' as lo,
+                       timestamptz 'epoch' + (ms + ?3) * interval '1 millisecond' as hi, p, t, v
+                from unnest(cast(?1 as uuid[]), cast(?2 as bigint[]), cast(?4 as text[]), cast(?5 as text[]),
+                            cast(?6 as text[])) as x(k, ms, p, t, v)),
+            fresh as (
                 insert into processing.processed_event (event_key, occurred_at, player_id, event_type, numeric_values)
-                select x.k, timestamptz 'epoch' + x.o * interval '1 millisecond', x.p, x.t, cast(x.v as jsonb)
-                from unnest(cast(?1 as uuid[]), cast(?2 as bigint[]), cast(?3 as text[]), cast(?4 as text[]),
-                            cast(?5 as text[])) as x(k, o, p, t, v)
-                where not exists (
-                    select 1 from processing.processed_event e
-                    where e.event_key = x.k
-                      and e.occurred_at >= timestamptz 'epoch' + (x.o - ?6) * interval '1 millisecond'
-                      and e.occurred_at <= timestamptz 'epoch' + (x.o + ?6) * interval '1 millisecond')
+                select x.k, x.o, x.p, x.t, cast(x.v as jsonb) from input x
+                where not exists (select 1 from processing.processed_event e
+                                  where e.event_key = x.k and e.occurred_at >= x.lo and e.occurred_at <= x.hi)
                 on conflict do nothing
-                returning event_key)
-            select 0, cast(event_key as text), null, null, cast(0 as bigint) from fresh
-            union all
-            select 1, experiment_key, player_id, variant, cast(extract(epoch from first_exposed_at) * 1000 as bigint)
-            from processing.participant where player_id = any(cast(?7 as text[]))""";
+                returning event_key),
+            participations as (
+                select experiment_key, player_id, variant, first_exposed_at from processing.participant
+                where player_id = any(cast(?7 as text[])))
+            select cast(json_build_array(
+                       (select coalesce(json_agg(k), '[]') from input where k not in (select event_key from fresh)),
+                       (select coalesce(json_agg(json_build_array(experiment_key, player_id, variant,
+                                                                  cast(extract(epoch from first_exposed_at) * 1000 as bigint))), '[]')
+                        from participations)) as text)""";
 
-    /** What {@link #recordNew} found: the keys recorded now (new events), and the players' participations. */
-    public record Recorded(Set<UUID> fresh, List<Participation> participations) {
+    /** What {@link #recordNew} found: the keys of the events counted before (not now), and the players' participations. */
+    public record Recorded(Set<UUID> seen, List<Participation> participations) {
     }
 
     /**
@@ -101,20 +117,26 @@ public class EventLogRepository {
             types[i] = e.eventType();
             values[i] = json(e.numericValues());
         }
-        return session().flatMap(session -> bind(session.createNativeQuery(RECORD_NEW, Object[].class), keys, times,
-                playerIds, types, values, toleranceMillis, players.toArray(String[]::new)).getResultList()).map(rows -> {
-                    Set<UUID> fresh = new HashSet<>();
-                    List<Participation> participations = new ArrayList<>();
-                    for (Object[] row : rows) {
-                        if (((Number) row[0]).intValue() == 0) {
-                            fresh.add(UUID.fromString((String) row[1]));
-                        } else {
-                            participations.add(new Participation(new ParticipantKey((String) row[1], (String) row[2]),
-                                    (String) row[3], ((Number) row[4]).longValue()));
-                        }
-                    }
-                    return new Recorded(fresh, participations);
-                });
+        return session().flatMap(session -> bind(session.createNativeQuery(RECORD_NEW, String.class), keys, times,
+                toleranceMillis, playerIds, types, values, players.toArray(String[]::new)).getSingleResult()).map(this::recorded);
+    }
+
+    private Recorded recorded(String result) {
+        try {
+            JsonNode answer = json.readTree(result);
+            Set<UUID> seen = new HashSet<>();
+            for (JsonNode key : answer.get(0)) {
+                seen.add(UUID.fromString(key.asText()));
+            }
+            List<Participation> participations = new ArrayList<>(answer.get(1).size());
+            for (JsonNode p : answer.get(1)) {
+                participations.add(new Participation(new ParticipantKey(p.get(0).asText(), p.get(1).asText()), p.get(2).asText(),
+                        p.get(3).asLong()));
+            }
+            return new Recorded(seen, participations);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable answer of the event log statement", e);
+        }
     }
 
     /** The numeric values as a JSON object, or null when there are none (no Jackson: numbers and plain names only). */

@@ -57,9 +57,9 @@ public class EventCounter {
         return Panache.withTransaction(() -> log.lockPlayers(players)
                 .flatMap(locked -> log.recordNew(candidates, toleranceMillis, players))
                 .flatMap(recorded -> {
-                    List<EventFacts> counted = new ArrayList<>(recorded.fresh().size());
+                    List<EventFacts> counted = new ArrayList<>(candidates.size());
                     for (EventFacts event : candidates) {
-                        if (recorded.fresh().contains(event.key())) {
+                        if (!recorded.seen().contains(event.key())) {
                             counted.add(event);
                         }
                     }

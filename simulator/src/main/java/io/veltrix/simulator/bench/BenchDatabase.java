@@ -40,7 +40,7 @@ final class BenchDatabase {
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
                 select regexp_replace(query, '\\s+', ' ', 'g'), calls, total_exec_time, rows from pg_stat_statements
                 where dbid = (select oid from pg_database where datname = current_database())
-                order by total_exec_time desc limit """ + limit)) {
+                order by total_exec_time desc""" + " limit " + limit)) {
             while (rs.next()) {
                 top.add(new StatementStats(rs.getString(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4)));
             }
