@@ -2,10 +2,7 @@ package io.veltrix.schemas.rules;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
+import io.veltrix.schemas.EventLayout;
 import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -28,8 +25,8 @@ import org.apache.avro.util.Utf8;
  * </ul>
  *
  * <p>Works on the Avro record of an event ({@code envelope} + {@code properties}) in any version of its schema:
- * the one ingest builds (strings as {@link String}) and the one the processor decodes (strings as {@link Utf8}).
- * The plan of each schema (field positions, numeric ranges) is computed once per schema instance.
+ * the one ingest builds (strings as {@link String}) and the one the processor decodes (strings as {@link Utf8}),
+ * through its {@link EventLayout} (field positions and numeric ranges, computed once per schema instance).
  */
 public final class EventRules {
 
@@ -58,13 +55,11 @@ public final class EventRules {
     /** A numeric property is outside the range its schema declares (or the default range). */
     public static final String NUMBER_OUT_OF_RANGE = "number_out_of_range";
 
-    private static final String[][] ID_FIELDS = {
-            {"event_id", "$.messageId"}, {"player_id", "$.userId"}, {"user_id", "$.userId"},
-            {"anonymous_id", "$.anonymousId"}, {"source_id", "$.writeKey"}};
+    /** The JSON paths of the envelope's ids, in the order check() looks at them. */
+    private static final String[] ID_PATHS = {"$.messageId", "$.userId", "$.userId", "$.anonymousId", "$.writeKey"};
 
     private final Duration maxFutureSkew;
     private final Duration maxEventAge;
-    private volatile Map<Schema, Plan> plans = new IdentityHashMap<>();
 
     public EventRules(Duration maxFutureSkew, Duration maxEventAge) {
         this.maxFutureSkew = maxFutureSkew;
@@ -91,46 +86,44 @@ public final class EventRules {
      * @throws IllegalArgumentException when the record is not an event (no envelope with the required fields)
      */
     public Optional<RuleViolation> check(GenericRecord event, Instant now) {
-        Plan plan = plan(event.getSchema());
-        GenericRecord envelope = (GenericRecord) event.get(plan.envelope);
+        EventLayout layout = EventLayout.of(event.getSchema());
+        GenericRecord envelope = (GenericRecord) event.get(layout.envelope());
         if (envelope == null) {
             throw new IllegalArgumentException(event.getSchema().getFullName() + " has no envelope");
         }
-        EnvelopePlan e = plan.envelopePlan;
-        if (blank(envelope.get(e.playerId))) {
+        EventLayout.Envelope e = layout.envelopeFields();
+        if (blank(envelope.get(e.playerId()))) {
             return violation(MISSING_IDENTITY, "$.userId", "the event has no player id (userId or anonymousId)");
         }
-        if (blank(envelope.get(e.eventId)) || blank(envelope.get(e.sourceId))) {
+        if (blank(envelope.get(e.eventId())) || blank(envelope.get(e.sourceId()))) {
             return violation(MISSING_EVENT_ID, "$.messageId",
                     "the event has no event id or no source: it could not be counted exactly once");
         }
-        for (int i = 0; i < e.ids.length; i++) {
-            Optional<RuleViolation> text = text(envelope.get(e.ids[i]), e.idPaths[i]);
-            if (text.isPresent()) {
-                return text;
+        int[] ids = {e.eventId(), e.playerId(), e.userId(), e.anonymousId(), e.sourceId()};
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] >= 0) {
+                Optional<RuleViolation> text = text(envelope.get(ids[i]), ID_PATHS[i]);
+                if (text.isPresent()) {
+                    return text;
+                }
             }
         }
-        Optional<RuleViolation> time = time(millis(envelope.get(e.occurredAt)), millis(envelope.get(e.receivedAt)), now);
-        if (time.isPresent()) {
+        Optional<RuleViolation> time = time(millis(envelope.get(e.occurredAt())), millis(envelope.get(e.receivedAt())), now);
+        if (time.isPresent() || layout.properties() < 0) {
             return time;
         }
-        if (plan.properties < 0) {
+        if (!(event.get(layout.properties()) instanceof GenericRecord properties)) {
             return Optional.empty();
         }
-        Object properties = event.get(plan.properties);
-        if (!(properties instanceof GenericRecord record)) {
-            return Optional.empty();
-        }
-        for (StringField field : plan.strings) {
-            Optional<RuleViolation> text = text(record.get(field.position), field.path);
+        for (EventLayout.TextField field : layout.texts()) {
+            Optional<RuleViolation> text = text(properties.get(field.position()), field.path());
             if (text.isPresent()) {
                 return text;
             }
         }
-        for (NumericField field : plan.numbers) {
-            Object value = record.get(field.position);
-            if (value instanceof Number number) {
-                Optional<RuleViolation> range = field.check(number);
+        for (EventLayout.NumericField field : layout.numbers()) {
+            if (properties.get(field.position()) instanceof Number number) {
+                Optional<RuleViolation> range = number(field, number);
                 if (range.isPresent()) {
                     return range;
                 }
@@ -185,131 +178,16 @@ public final class EventRules {
         }
     }
 
-    private static boolean isText(Schema schema) {
-        if (schema.getType() == Schema.Type.STRING) {
-            return true;
+    private static Optional<RuleViolation> number(EventLayout.NumericField field, Number number) {
+        double value = number.doubleValue();
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return violation(INVALID_NUMBER, field.path(), field.name() + " is " + value + ": only finite numbers can be counted");
         }
-        if (schema.getType() == Schema.Type.UNION) {
-            for (Schema branch : schema.getTypes()) {
-                if (branch.getType() == Schema.Type.STRING) {
-                    return true;
-                }
-            }
+        if (value < field.min() || value > field.max()) {
+            return violation(NUMBER_OUT_OF_RANGE, field.path(), field.name() + " is " + number + ", outside [" + plain(field.min())
+                    + ", " + plain(field.max()) + "]");
         }
-        return false;
-    }
-
-    private Plan plan(Schema schema) {
-        Plan plan = plans.get(schema);
-        if (plan == null) {
-            plan = new Plan(schema);
-            synchronized (this) {
-                Map<Schema, Plan> copy = new IdentityHashMap<>(plans);
-                copy.put(schema, plan);
-                plans = copy;
-            }
-        }
-        return plan;
-    }
-
-    /** Field positions of one event schema, and the checks of its properties. */
-    private static final class Plan {
-        final int envelope;
-        final int properties;
-        final EnvelopePlan envelopePlan;
-        final List<StringField> strings = new ArrayList<>();
-        final List<NumericField> numbers = new ArrayList<>();
-
-        Plan(Schema schema) {
-            Schema.Field envelopeField = schema.getField("envelope");
-            if (envelopeField == null || envelopeField.schema().getType() != Schema.Type.RECORD) {
-                throw new IllegalArgumentException(schema.getFullName() + " has no envelope");
-            }
-            envelope = envelopeField.pos();
-            envelopePlan = new EnvelopePlan(envelopeField.schema());
-            Schema.Field propertiesField = schema.getField("properties");
-            if (propertiesField == null || propertiesField.schema().getType() != Schema.Type.RECORD) {
-                properties = -1;
-                return;
-            }
-            properties = propertiesField.pos();
-            for (Schema.Field field : propertiesField.schema().getFields()) {
-                if (isNumeric(field.schema())) {
-                    numbers.add(new NumericField(field));
-                } else if (isText(field.schema())) {
-                    strings.add(new StringField(field.pos(), "$.properties." + field.name()));
-                }
-            }
-        }
-    }
-
-    private static final class EnvelopePlan {
-        final int eventId;
-        final int playerId;
-        final int sourceId;
-        final int occurredAt;
-        final int receivedAt;
-        final int[] ids;
-        final String[] idPaths;
-
-        EnvelopePlan(Schema envelope) {
-            eventId = required(envelope, "event_id");
-            playerId = required(envelope, "player_id");
-            sourceId = required(envelope, "source_id");
-            occurredAt = required(envelope, "occurred_at");
-            receivedAt = required(envelope, "received_at");
-            List<int[]> found = new ArrayList<>();
-            List<String> paths = new ArrayList<>();
-            for (String[] id : ID_FIELDS) {
-                Schema.Field field = envelope.getField(id[0]);
-                if (field != null) {
-                    found.add(new int[] {field.pos()});
-                    paths.add(id[1]);
-                }
-            }
-            ids = found.stream().mapToInt(a -> a[0]).toArray();
-            idPaths = paths.toArray(String[]::new);
-        }
-
-        private static int required(Schema envelope, String name) {
-            Schema.Field field = envelope.getField(name);
-            if (field == null) {
-                throw new IllegalArgumentException(envelope.getFullName() + " has no " + name);
-            }
-            return field.pos();
-        }
-    }
-
-    private record StringField(int position, String path) {
-    }
-
-    private static final class NumericField {
-        final int position;
-        final String name;
-        final String path;
-        final double min;
-        final double max;
-
-        NumericField(Schema.Field field) {
-            position = field.pos();
-            name = field.name();
-            path = "$.properties." + field.name();
-            double[] range = range(field);
-            min = range[0];
-            max = range[1];
-        }
-
-        Optional<RuleViolation> check(Number number) {
-            double value = number.doubleValue();
-            if (Double.isNaN(value) || Double.isInfinite(value)) {
-                return violation(INVALID_NUMBER, path, name + " is " + value + ": only finite numbers can be counted");
-            }
-            if (value < min || value > max) {
-                return violation(NUMBER_OUT_OF_RANGE, path, name + " is " + number + ", outside [" + plain(min) + ", "
-                        + plain(max) + "]");
-            }
-            return Optional.empty();
-        }
+        return Optional.empty();
     }
 
     private static Optional<RuleViolation> text(Object value, String path) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.veltrix.stack.ServiceProcess;
-import io.veltrix.testing.Database;
 import io.veltrix.testing.TestServices;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,16 +28,12 @@ import org.junit.jupiter.api.Test;
  * replica accepts it (neither has seen the messageIds), so every event reaches events.raw twice, with times a few
  * milliseconds apart (ingest corrects each copy's time with its own arrival); the processor counts each once.
  */
-class ConcurrentRetriesTest {
+class ConcurrentRetriesTest extends PlatformTest {
 
-    private static TestServices services;
-    private static Database db;
     private static ServiceProcess replica;
 
     @BeforeAll
-    static void platform() {
-        services = TestServices.get();
-        db = new Database(services.stack());
+    static void startReplica() {
         replica = services.startExtra(TestServices.INGEST, "ingest-replica-concurrent");
     }
 

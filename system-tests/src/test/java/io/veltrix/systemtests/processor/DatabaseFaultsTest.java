@@ -1,23 +1,14 @@
 package io.veltrix.systemtests.processor;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.veltrix.schemas.Topics;
 import io.veltrix.testing.Database;
 import io.veltrix.testing.TestServices;
-import io.veltrix.testing.TopicProbe;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import org.apache.pulsar.client.api.Message;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,17 +18,13 @@ import org.junit.jupiter.api.Test;
  * afterwards every accepted event is counted exactly once, nothing went to the dead-letter topic, and the processor
  * is ready again by itself.
  */
-class DatabaseFaultsTest {
+class DatabaseFaultsTest extends PlatformTest {
 
     private static final String APP = "veltrix-processor";
-    private static TestServices services;
-    private static Database db;
     private static Database admin;
 
     @BeforeAll
-    static void platform() {
-        services = TestServices.get();
-        db = new Database(services.stack());
+    static void administrator() {
         admin = Database.admin(services.stack());
     }
 
@@ -90,21 +77,8 @@ class DatabaseFaultsTest {
      * SQLSTATE when given) and more events were accepted, repairs it, and checks the outcome.
      */
     private void streamThrough(String name, String sqlState, Runnable inject, Runnable repair) throws Exception {
-        String run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        String experiment = "fault-" + run;
-        ExperimentFixtures.running(db, experiment, "control", "boost");
-        Instant window = Instant.now().minus(Duration.ofMinutes(90 + ThreadLocalRandom.current().nextInt(20 * 24 * 60)))
-                .truncatedTo(ChronoUnit.MINUTES);
-        List<String> players = new ArrayList<>();
-        for (int p = 0; p < 40; p++) {
-            players.add("fault-" + run + "-p" + p);
-        }
-        Instant started = Instant.now();
         String processor = services.url(TestServices.PROCESSOR);
-        IngestClient ingest = new IngestClient(services.url(TestServices.INGEST));
-        List<TrackedEvent> sent;
-        try (EventStream stream = new EventStream(ingest, players, window, experiment, run)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> stream.sentCount() >= 400);
+        StreamRun run = new StreamRun(name, db, services.url(TestServices.INGEST), 40).stream(stream -> {
             await().atMost(Duration.ofSeconds(60)).until(() -> ready(processor));
             inject.run();
             try {
@@ -118,28 +92,20 @@ class DatabaseFaultsTest {
             } finally {
                 repair.run();
             }
-            int repairedAt = stream.sentCount();
             // ready again by itself: no restart, no operator
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> ready(processor));
-            await().atMost(Duration.ofSeconds(60)).until(() -> stream.sentCount() >= repairedAt + 200);
-            sent = stream.stop();
-        }
-        Settling.settle(db, ingest, players, window, "settled", sent, Duration.ofSeconds(120));
-        new StoredAggregates(db).assertEqual(new ExpectedAggregates(sent), List.of(experiment), players);
-        try (TopicProbe probe = TopicProbe.since(services.stack(), started)) {
-            List<Message<byte[]>> deadLetters = probe.readAll(Topics.RAW_DLQ, m -> players.contains(m.getKey()));
-            assertEquals(0, deadLetters.size(), "nothing of the stream was dead-lettered");
-        }
+        });
+        run.assertCountedOnce(services.stack());
         System.out.printf("database fault %s: %d events through it, every one counted once, none dead-lettered%n",
-                name, sent.size());
+                name, run.sent().size());
     }
 
     private static boolean ready(String baseUrl) {
-        return given().baseUri(baseUrl).when().get("/q/health/ready").then().extract().statusCode() == 200;
+        return DependencyOutagesTest.ready(baseUrl);
     }
 
     private static String readiness(String baseUrl) {
-        return given().baseUri(baseUrl).when().get("/q/health/ready").then().extract().asString();
+        return DependencyOutagesTest.readiness(baseUrl);
     }
 
     private static String role() {
