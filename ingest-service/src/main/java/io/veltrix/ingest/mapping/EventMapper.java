@@ -4,9 +4,10 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veltrix.schemas.EventCatalog;
 import io.veltrix.schemas.codec.RegisteredSchema;
+import io.veltrix.schemas.rules.EventRules;
+import io.veltrix.schemas.rules.RuleViolation;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,8 +43,7 @@ public final class EventMapper {
     private static final JsonPointer DEVICE_TYPE = JsonPointer.compile("/device/type");
 
     private final Function<String, Optional<RegisteredSchema>> schemas;
-    private final Duration maxFutureSkew;
-    private final Duration maxEventAge;
+    private final EventRules rules;
 
     /**
      * @param schemas the latest registered schema of an event type (may block; may throw when the registry
@@ -51,8 +51,8 @@ public final class EventMapper {
      */
     public EventMapper(Function<String, Optional<RegisteredSchema>> schemas, Duration maxFutureSkew, Duration maxEventAge) {
         this.schemas = schemas;
-        this.maxFutureSkew = maxFutureSkew;
-        this.maxEventAge = maxEventAge;
+        // the rules the processor applies too, with the same code: an event answered accepted is an event counted
+        this.rules = new EventRules(maxFutureSkew, maxEventAge);
     }
 
     public MappedEvent map(JsonNode message, String path, CallType defaultType, IngestContext context) {
@@ -105,15 +105,66 @@ public final class EventMapper {
                     : reader.readField(value, field, fieldPath));
         }
         Schema.Field envelopeField = eventSchema.getField(ENVELOPE);
+        String timePath = null;
         if (envelopeField != null) {
+            String[] usedTimePath = new String[1];
             record.put(envelopeField.pos(), envelope(envelopeField.schema(), message, path, context, eventId, playerId,
-                    library, libraryVersion, reader));
+                    library, libraryVersion, reader, usedTimePath));
+            timePath = usedTimePath[0];
+        }
+        if (reader.violations().isEmpty() && envelopeField != null) {
+            Optional<RuleViolation> broken;
+            try {
+                broken = rules.check(record, Instant.now());
+            } catch (IllegalArgumentException e) {
+                // a registered schema whose envelope lacks what the pipeline keys and counts by
+                broken = Optional.of(new RuleViolation(Reasons.UNKNOWN_EVENT_TYPE, "$.event",
+                        "the schema registered for '" + eventType.get() + "' cannot be counted: " + e.getMessage()));
+            }
+            if (broken.isPresent()) {
+                RuleViolation v = broken.get();
+                reader.violation(v.reason(), rulePath(v.path(), path, message, timePath), v.message());
+            }
         }
         if (!reader.violations().isEmpty()) {
             return new MappedEvent(path, eventType.get(), eventId, playerId, schema.get(), null, library, libraryVersion,
-                    List.copyOf(reader.violations()));
+                    violations(reader));
         }
         return new MappedEvent(path, eventType.get(), eventId, playerId, schema.get(), record, library, libraryVersion, List.of());
+    }
+
+    /**
+     * Where in the request the value a rule refers to is: the rules name paths of the event as a client sends it
+     * ({@code $.properties.revenue}, {@code $.userId}, {@code $.timestamp}); here they become paths of this body
+     * ({@code $.batch[3].properties.revenue}), with the key that was actually sent.
+     */
+    static String rulePath(String rule, String eventPath, JsonNode message, String timePath) {
+        if (rule.equals("$.timestamp") || rule.equals("$.receivedAt")) {
+            return timePath != null ? timePath : eventPath;
+        }
+        if (rule.equals("$.userId") && !usable(message.get("userId")) && usable(message.get("anonymousId"))) {
+            return JsonPaths.child(eventPath, "anonymousId");
+        }
+        if (rule.equals("$.writeKey")) {
+            return eventPath;
+        }
+        return rule.startsWith("$.") ? eventPath + rule.substring(1) : eventPath;
+    }
+
+    private static boolean usable(JsonNode id) {
+        return id != null && (id.isIntegralNumber() || (id.isTextual() && !id.textValue().isBlank()));
+    }
+
+    private static List<Violation> violations(AvroJsonReader reader) {
+        List<Violation> found = reader.violations();
+        if (reader.omitted() == 0) {
+            return List.copyOf(found);
+        }
+        List<Violation> listed = new java.util.ArrayList<>(found);
+        Violation last = listed.remove(listed.size() - 1);
+        listed.add(new Violation(last.reason(), last.path(), last.message() + " (and " + reader.omitted()
+                + " more problems, not listed)"));
+        return List.copyOf(listed);
     }
 
     /** The event type and player a message claims, without validating anything. */
@@ -217,7 +268,8 @@ public final class EventMapper {
 
     private static String identity(JsonNode message, String key, String path, AvroJsonReader reader) {
         JsonNode id = message.get(key);
-        if (id == null || id.isNull() || (id.isTextual() && id.textValue().isEmpty())) {
+        // white space alone identifies nobody: as if absent (the other id, or missing_identity)
+        if (id == null || id.isNull() || (id.isTextual() && id.textValue().isBlank())) {
             return null;
         }
         String idPath = JsonPaths.child(path, key);
@@ -240,34 +292,30 @@ public final class EventMapper {
     private static final int MAX_ID_LENGTH = 128;
 
     private GenericRecord envelope(Schema schema, JsonNode message, String path, IngestContext context, String eventId,
-                                   String playerId, String library, String libraryVersion, AvroJsonReader reader) {
-        Instant receivedAt = context.receivedAt();
+                                   String playerId, String library, String libraryVersion, AvroJsonReader reader,
+                                   String[] timePath) {
+        long receivedAt = context.receivedAt().toEpochMilli();
         String timestampKey = message.hasNonNull("timestamp") ? "timestamp" : "originalTimestamp";
-        Instant timestamp = instant(message.get(timestampKey), JsonPaths.child(path, timestampKey), reader);
+        Long timestamp = millis(message.get(timestampKey), JsonPaths.child(path, timestampKey), reader);
         JsonNode sentAtNode = message.hasNonNull("sentAt") ? message.get("sentAt") : context.batchSentAt();
-        Instant sentAt = instant(sentAtNode, JsonPaths.child(path, "sentAt"), reader);
+        Long sentAt = millis(sentAtNode, JsonPaths.child(path, "sentAt"), reader);
 
-        // Segment's clock-skew correction: the client's clock may be wrong, the gap it measured is not
-        Instant occurredAt = timestamp == null ? receivedAt
-                : sentAt == null ? timestamp : receivedAt.minus(Duration.between(timestamp, sentAt));
-        String timePath = JsonPaths.child(path, timestamp == null ? "sentAt" : timestampKey);
-        if (occurredAt.isAfter(receivedAt.plus(maxFutureSkew))) {
-            reader.violation(Reasons.TIMESTAMP_IN_FUTURE, timePath, "the event would have happened at " + occurredAt
-                    + ", after it arrived (" + receivedAt + "); at most " + maxFutureSkew + " ahead is accepted");
-        } else if (occurredAt.isBefore(receivedAt.minus(maxEventAge))) {
-            reader.violation(Reasons.TIMESTAMP_TOO_OLD, timePath, "the event happened at " + occurredAt
-                    + ", more than " + maxEventAge + " before it arrived");
-        }
+        // Segment's clock-skew correction: the client's clock may be wrong, the gap it measured is not. Every value
+        // lies within the years 0001-9999 (Timestamps), so this arithmetic cannot overflow; the EventRules then
+        // refuse an event that lands too far in the future or the past
+        long occurredAt = timestamp == null ? receivedAt
+                : sentAt == null ? timestamp : receivedAt - (sentAt - timestamp);
+        timePath[0] = JsonPaths.child(path, timestamp == null ? "sentAt" : timestampKey);
 
         GenericRecord envelope = new GenericData.Record(schema);
         envelope.put("event_id", eventId);
         envelope.put("player_id", playerId);
         envelope.put("user_id", textOrNull(message.get("userId")));
         envelope.put("anonymous_id", textOrNull(message.get("anonymousId")));
-        envelope.put("occurred_at", occurredAt.toEpochMilli());
-        envelope.put("original_timestamp", timestamp == null ? null : timestamp.toEpochMilli());
-        envelope.put("sent_at", sentAt == null ? null : sentAt.toEpochMilli());
-        envelope.put("received_at", receivedAt.toEpochMilli());
+        envelope.put("occurred_at", occurredAt);
+        envelope.put("original_timestamp", timestamp);
+        envelope.put("sent_at", sentAt);
+        envelope.put("received_at", receivedAt);
         envelope.put("source_id", context.sourceId());
         envelope.put("write_key_id", context.writeKeyId());
 
@@ -295,22 +343,25 @@ public final class EventMapper {
         return envelope;
     }
 
-    private static Instant instant(JsonNode node, String path, AvroJsonReader reader) {
+    private static Long millis(JsonNode node, String path, AvroJsonReader reader) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
-        if (node.isIntegralNumber()) {
-            return Instant.ofEpochMilli(node.longValue());
-        }
-        if (node.isTextual()) {
-            try {
-                return AvroJsonReader.parseTimestamp(node.textValue());
-            } catch (DateTimeParseException e) {
-                // reported below
+        try {
+            if (node.isIntegralNumber() && node.canConvertToLong()) {
+                return Timestamps.checkRange(node.longValue());
             }
+            if (node.isTextual()) {
+                return Timestamps.parse(node.textValue());
+            }
+        } catch (Timestamps.InvalidTimestampException e) {
+            reader.violation(Reasons.INVALID_TIMESTAMP, path, "expected an ISO-8601 date-time with offset "
+                    + "(2026-11-26T10:15:30.000Z) or epoch milliseconds, " + e.getMessage() + ": "
+                    + AvroJsonReader.describe(node));
+            return null;
         }
         reader.violation(Reasons.INVALID_TIMESTAMP, path, "expected an ISO-8601 date-time with offset "
-                + "(2026-11-26T10:15:30.000Z), got " + AvroJsonReader.describe(node));
+                + "(2026-11-26T10:15:30.000Z) or epoch milliseconds, got " + AvroJsonReader.describe(node));
         return null;
     }
 
@@ -349,6 +400,6 @@ public final class EventMapper {
     private static MappedEvent refused(String path, String eventType, String eventId, String playerId, String library,
                                        String libraryVersion, AvroJsonReader reader) {
         return new MappedEvent(path, eventType, eventId, playerId, null, null, library, libraryVersion,
-                List.copyOf(reader.violations()));
+                violations(reader));
     }
 }

@@ -73,7 +73,7 @@ public final class RequestParser {
 
     /** {@code POST /v1/batch}: {@code {"batch": [...], "writeKey"?, "sentAt"?, "context"?}}. */
     public ParsedRequest parseBatch(byte[] body) throws InvalidRequestException {
-        try (JsonParser parser = mapper.createParser(body)) {
+        try (JsonParser parser = strict(mapper.createParser(body))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidRequestException(Reasons.INVALID_REQUEST, JsonPaths.ROOT,
                         "a batch request is a JSON object with a 'batch' array");
@@ -111,8 +111,11 @@ public final class RequestParser {
 
     /** {@code POST /v1/track} and the other single-event endpoints: the body is the event. */
     public ParsedRequest parseSingle(byte[] body) throws InvalidRequestException {
-        try {
-            JsonNode node = mapper.readTree(body);
+        try (JsonParser parser = strict(mapper.createParser(body))) {
+            JsonNode node = mapper.readTree(parser);
+            if (node != null && parser.nextToken() != null) {
+                throw new InvalidRequestException(Reasons.MALFORMED_JSON, JsonPaths.ROOT, "unexpected content after the JSON object");
+            }
             if (node == null || !node.isObject()) {
                 throw new InvalidRequestException(Reasons.INVALID_REQUEST, JsonPaths.ROOT, "the body must be one event, a JSON object");
             }
@@ -140,10 +143,23 @@ public final class RequestParser {
         return events;
     }
 
+    /**
+     * A key twice in one object is refused: JSON parsers disagree on which value wins (a second {@code "batch"} would
+     * silently drop the first array's events), so the request is ambiguous.
+     */
+    private static JsonParser strict(JsonParser parser) {
+        return parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
+
     private static InvalidRequestException malformed(JsonProcessingException e) {
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String original = String.valueOf(e.getOriginalMessage());
+        if (original.startsWith("Duplicate field")) {
+            return new InvalidRequestException(Reasons.DUPLICATE_KEY, JsonPaths.ROOT,
+                    "the body has a key twice in one object" + where + " (" + original + "): the request is ambiguous");
+        }
         return new InvalidRequestException(Reasons.MALFORMED_JSON, JsonPaths.ROOT,
-                "the body is not valid JSON" + where + ": " + e.getOriginalMessage());
+                "the body is not valid JSON" + where + ": " + (original.length() > 300 ? original.substring(0, 300) : original));
     }
 }

@@ -1,6 +1,7 @@
-package io.veltrix.ingest.service;
+package io.veltrix.ingest.service.summary;
 
 import io.veltrix.ingest.StoredRejection;
+import io.veltrix.schemas.rejection.RejectedEvents;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,21 +51,30 @@ public final class RejectionSummary {
     private final Map<Key, Tally> groups = new HashMap<>();
 
     public void add(StoredRejection r) {
-        total++;
+        // a summary record stands for the rejected events of a request beyond its limit of records
+        long n = 1;
+        if (RejectedEvents.SCOPE_SUMMARY.equals(r.property(RejectedEvents.PROP_SCOPE))) {
+            try {
+                n = Math.max(1, Long.parseLong(r.property(RejectedEvents.PROP_OMITTED)));
+            } catch (NumberFormatException e) {
+                n = 1;
+            }
+        }
+        total += n;
         String reason = label(r.reason());
         String eventType = label(r.eventType());
         String schemaVersion = schemaVersion(r);
         String sdk = sdk(r);
         String source = label(r.sourceId());
         String stage = label(r.stage());
-        byReason.merge(reason, 1L, Long::sum);
-        byEventType.merge(eventType, 1L, Long::sum);
-        bySchemaVersion.merge(schemaVersion, 1L, Long::sum);
-        bySdk.merge(sdk, 1L, Long::sum);
-        bySource.merge(source, 1L, Long::sum);
-        byStage.merge(stage, 1L, Long::sum);
+        byReason.merge(reason, n, Long::sum);
+        byEventType.merge(eventType, n, Long::sum);
+        bySchemaVersion.merge(schemaVersion, n, Long::sum);
+        bySdk.merge(sdk, n, Long::sum);
+        bySource.merge(source, n, Long::sum);
+        byStage.merge(stage, n, Long::sum);
         Tally tally = groups.computeIfAbsent(new Key(reason, eventType, schemaVersion, sdk, source, stage), k -> new Tally());
-        tally.count++;
+        tally.count += n;
         if (tally.first == null || r.rejectedAt().isBefore(tally.first)) {
             tally.first = r.rejectedAt();
         }

@@ -1,4 +1,4 @@
-package io.veltrix.ingest.service;
+package io.veltrix.ingest.service.summary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

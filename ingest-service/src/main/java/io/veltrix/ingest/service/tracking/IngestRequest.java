@@ -1,4 +1,4 @@
-package io.veltrix.ingest.service;
+package io.veltrix.ingest.service.tracking;
 
 import io.veltrix.ingest.mapping.CallType;
 

@@ -1,4 +1,4 @@
-package io.veltrix.ingest.service;
+package io.veltrix.ingest.service.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,6 @@
-package io.veltrix.ingest.service;
+package io.veltrix.ingest.service.tracking;
+
+import io.veltrix.ingest.service.RequestRefusedException;
 
 import io.veltrix.ingest.mapping.JsonPaths;
 import io.veltrix.ingest.mapping.Reasons;
@@ -28,7 +30,7 @@ final class BodyDecoder {
             case "x-gzip":
                 return gunzip(body, maxBytes);
             default:
-                throw new RequestRefusedException(415, Reasons.UNSUPPORTED_ENCODING, JsonPaths.ROOT,
+                throw new RequestRefusedException(RequestRefusedException.Refusal.UNSUPPORTED, Reasons.UNSUPPORTED_ENCODING, JsonPaths.ROOT,
                         "Content-Encoding '" + contentEncoding + "' is not supported: send gzip or no encoding");
         }
     }
@@ -46,13 +48,13 @@ final class BodyDecoder {
             }
             return out.toByteArray();
         } catch (IOException e) {
-            throw new RequestRefusedException(400, Reasons.MALFORMED_GZIP, JsonPaths.ROOT,
+            throw new RequestRefusedException(RequestRefusedException.Refusal.INVALID, Reasons.MALFORMED_GZIP, JsonPaths.ROOT,
                     "the body is declared gzip but cannot be decompressed: " + e.getMessage());
         }
     }
 
     static RequestRefusedException tooLarge(int maxBytes) {
-        return new RequestRefusedException(413, Reasons.REQUEST_TOO_LARGE, JsonPaths.ROOT,
+        return new RequestRefusedException(RequestRefusedException.Refusal.TOO_LARGE, Reasons.REQUEST_TOO_LARGE, JsonPaths.ROOT,
                 "the request is larger than the limit of " + maxBytes + " bytes (after decompression): split the batch",
                 maxBytes);
     }

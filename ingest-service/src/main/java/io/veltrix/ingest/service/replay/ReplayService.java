@@ -1,4 +1,10 @@
-package io.veltrix.ingest.service;
+package io.veltrix.ingest.service.replay;
+
+import io.veltrix.ingest.service.RequestRefusedException;
+import io.veltrix.ingest.service.catalog.SchemaCatalog;
+import io.veltrix.ingest.service.observability.IngestMetrics;
+import io.veltrix.ingest.service.tracking.EventPipeline;
+import io.veltrix.ingest.service.tracking.IngestOutcome;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,13 +17,19 @@ import io.veltrix.ingest.mapping.IngestContext;
 import io.veltrix.ingest.mapping.JsonPaths;
 import io.veltrix.ingest.mapping.RequestParser.RawEvent;
 import io.veltrix.ingest.mapping.Violation;
-import io.veltrix.ingest.messaging.RejectionProperties;
 import io.veltrix.ingest.repository.RejectionLog;
 import io.veltrix.ingest.repository.ReplayLog;
 import io.veltrix.ingest.repository.ReplayLog.Marker;
-import io.veltrix.ingest.service.EventPipeline.Handling;
-import io.veltrix.ingest.service.IngestOutcome.EventResult;
-import io.veltrix.ingest.service.IngestOutcome.Status;
+import io.veltrix.ingest.service.tracking.EventPipeline.Handling;
+import io.veltrix.ingest.service.tracking.EventPipeline.Job;
+import io.veltrix.ingest.mapping.Reasons;
+import io.veltrix.schemas.rejection.RejectedEvents;
+import io.veltrix.schemas.rejection.Rejection;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import io.veltrix.ingest.service.tracking.IngestOutcome.EventResult;
+import io.veltrix.ingest.service.tracking.IngestOutcome.Status;
 import io.veltrix.schemas.codec.CodecException;
 import io.veltrix.schemas.codec.RegisteredSchema;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -109,7 +121,7 @@ public class ReplayService {
 
     public Report replay(Command command) {
         if (!running.tryLock()) {
-            throw new RequestRefusedException(409, "replay_in_progress", JsonPaths.ROOT,
+            throw new RequestRefusedException(RequestRefusedException.Refusal.CONFLICT, "replay_in_progress", JsonPaths.ROOT,
                     "a replay is running on this instance: wait for it to finish");
         }
         try {
@@ -122,74 +134,69 @@ public class ReplayService {
     private Report run(Command command) {
         String replayId = UUID.randomUUID().toString();
         long started = System.nanoTime();
-        ReplayPlanner.Candidates candidates = new ReplayPlanner.Candidates(
-                new ReplayPlanner.Filter(command.reasons(), command.eventTypes(), command.sourceIds()));
-        Map<String, Marker> markers;
-        RejectionLog.Scan scan;
-        try {
-            markers = replays.latest();
-            scan = rejections.scan(command.from(), command.to(), candidates::offer);
-        } catch (PulsarClientException e) {
-            throw new RequestRefusedException(503, "broker_unavailable", JsonPaths.ROOT,
-                    "events.rejected cannot be read: Pulsar is unavailable, retry later (" + e.getMessage() + ")");
-        } catch (CodecException e) {
-            throw EventPipeline.registryUnavailable(e);
-        }
         // the normal path should see the new versions at once too, not up to 10 s later
         schemas.forget();
         Map<String, Optional<RegisteredSchema>> fresh = new ConcurrentHashMap<>();
         Function<String, Optional<RegisteredSchema>> latest = type -> fresh.computeIfAbsent(type, schemas::fresh);
         EventMapper mapper = new EventMapper(latest, config.maxFutureSkew(), config.maxEventAge());
+        int limit = Math.max(0, Math.min(command.limit(), config.replayMaxEvents()));
+
+        Map<String, Marker> markers;
+        RejectionLog.Scan scan;
+        ReplayPlanner.Candidates candidates;
+        try {
+            markers = replays.latest();
+            // settled candidates are decided while reading, and at most `limit` events (and replay-max-bytes of their
+            // payloads) are held: a window of a million rejections costs a count, not a million payloads
+            candidates = new ReplayPlanner.Candidates(
+                    new ReplayPlanner.Filter(command.reasons(), command.eventTypes(), command.sourceIds()),
+                    candidate -> ReplayPlanner.skip(markers.get(ReplayPlanner.root(candidate)), candidate.eventType() == null
+                            ? null : latest.apply(candidate.eventType()).map(RegisteredSchema::version).orElse(null),
+                            command.force()),
+                    limit, config.replayMaxBytes());
+            scan = rejections.scan(command.from(), command.to(), candidates::offer);
+        } catch (PulsarClientException e) {
+            throw new RequestRefusedException(RequestRefusedException.Refusal.UNAVAILABLE, Reasons.BROKER_UNAVAILABLE,
+                    JsonPaths.ROOT, "events.rejected cannot be read: Pulsar is unavailable, retry later (" + e.getMessage() + ")");
+        } catch (CodecException e) {
+            throw EventPipeline.registryUnavailable(e);
+        }
+        if (candidates.memoryBound()) {
+            metrics.replayMemoryBound();
+        }
 
         Map<String, Long> outcomes = new HashMap<>();
         List<Result> results = new ArrayList<>();
-        List<StoredRejection> all = candidates.list();
-        int limit = Math.max(0, Math.min(command.limit(), config.replayMaxEvents()));
-        List<StoredRejection> toValidate = new ArrayList<>();
-        long considered = 0;
-        for (StoredRejection candidate : all) {
-            if (toValidate.size() >= limit) {
-                break;
-            }
-            considered++;
+        for (ReplayPlanner.Skipped skipped : candidates.skipped()) {
+            StoredRejection candidate = skipped.rejection();
             Marker marker = markers.get(ReplayPlanner.root(candidate));
-            String current;
-            try {
-                current = candidate.eventType() == null ? null
-                        : latest.apply(candidate.eventType()).map(RegisteredSchema::version).orElse(null);
-            } catch (CodecException e) {
-                throw EventPipeline.registryUnavailable(e);
-            }
-            Optional<ReplayPlanner.Skip> skip = ReplayPlanner.skip(marker, current, command.force());
-            if (skip.isPresent()) {
-                count(outcomes, skip.get().status);
-                addResult(results, new Result(candidate.rejectionId(), candidate.eventId(), candidate.eventType(),
-                        skip.get().status, marker.reason(), null, null));
-            } else {
-                toValidate.add(candidate);
-            }
+            count(outcomes, skipped.skip().status);
+            addResult(results, new Result(candidate.rejectionId(), candidate.eventId(), candidate.eventType(),
+                    skipped.skip().status, marker == null ? null : marker.reason(), null, null));
         }
+        List<StoredRejection> toValidate = candidates.list();
         long markersNotPersisted = 0;
-        Set<String> idsInRun = new HashSet<>();
+        Set<Long> idsInRun = new HashSet<>();
         for (int i = 0; i < toValidate.size(); i += CHUNK) {
             List<StoredRejection> chunk = toValidate.subList(i, Math.min(toValidate.size(), i + CHUNK));
             markersNotPersisted += replayChunk(chunk, replayId, mapper, latest, command, idsInRun, outcomes, results);
         }
         outcomes.forEach((outcome, n) -> metrics.replayed(outcome, n));
+        long considered = toValidate.size() + candidates.skipped().size();
         Report report = new Report(replayId, command.from(), command.to(), command.dryRun(), scan.scanned(),
-                scan.truncated(), candidates.matched(), candidates.notReplayable(), all.size(), all.size() - considered,
-                Map.copyOf(outcomes), markersNotPersisted, List.copyOf(results));
+                scan.truncated(), candidates.matched(), candidates.notReplayable(), considered + candidates.remaining(),
+                candidates.remaining(), Map.copyOf(outcomes), markersNotPersisted, List.copyOf(results));
         Log.infof("replay %s%s of %s..%s (reasons %s, event types %s, sources %s): %d rejections read, %d candidates, "
                         + "outcomes %s, %d left for another run, in %.1f s", replayId, command.dryRun() ? " (dry run)" : "",
                 command.from(), command.to(), command.reasons(), command.eventTypes(), command.sourceIds(), scan.scanned(),
-                all.size(), outcomes, report.remaining(), (System.nanoTime() - started) / 1e9);
+                report.candidates(), outcomes, report.remaining(), (System.nanoTime() - started) / 1e9);
         return report;
     }
 
     private long replayChunk(List<StoredRejection> chunk, String replayId, EventMapper mapper,
-                             Function<String, Optional<RegisteredSchema>> latest, Command command, Set<String> idsInRun,
+                             Function<String, Optional<RegisteredSchema>> latest, Command command, Set<Long> idsInRun,
                              Map<String, Long> outcomes, List<Result> results) {
-        List<Uni<EventResult>> pending = new ArrayList<>(chunk.size());
+        List<Job> jobs = new ArrayList<>(chunk.size());
         List<StoredRejection> handled = new ArrayList<>(chunk.size());
         for (StoredRejection rejection : chunk) {
             JsonNode event;
@@ -203,33 +210,43 @@ public class ReplayService {
             }
             String root = ReplayPlanner.root(rejection);
             Map<String, String> rejectionProperties = new HashMap<>();
-            for (String kept : List.of(RejectionProperties.CALL_TYPE, RejectionProperties.CLIENT_IP,
-                    RejectionProperties.BATCH_SENT_AT, RejectionProperties.BATCH_CONTEXT)) {
+            for (String kept : List.of(RejectedEvents.PROP_CALL_TYPE, RejectedEvents.PROP_CLIENT_IP,
+                    RejectedEvents.PROP_BATCH_SENT_AT)) {
                 if (rejection.property(kept) != null) {
                     rejectionProperties.put(kept, rejection.property(kept));
                 }
             }
-            rejectionProperties.put(RejectionProperties.SCOPE, RejectionProperties.SCOPE_EVENT);
-            rejectionProperties.put(RejectionProperties.REPLAY_OF, root);
-            rejectionProperties.put(RejectionProperties.REPLAY_ID, replayId);
-            Map<String, String> acceptedProperties = Map.of(RejectionProperties.REPLAY_OF, root,
-                    RejectionProperties.REPLAY_ID, replayId);
+            rejectionProperties.put(RejectedEvents.PROP_SCOPE, RejectedEvents.SCOPE_EVENT);
+            rejectionProperties.put(RejectedEvents.PROP_REPLAY_OF, root);
+            rejectionProperties.put(RejectedEvents.PROP_REPLAY_ID, replayId);
+            Map<String, String> acceptedProperties = Map.of(RejectedEvents.PROP_REPLAY_OF, root,
+                    RejectedEvents.PROP_REPLAY_ID, replayId);
+            String batchContext = rejection.property(RejectedEvents.PROP_BATCH_CONTEXT);
             IngestContext context = new IngestContext(rejection.receivedAt(), rejection.writeKeyId(), rejection.sourceId(),
-                    rejection.property(RejectionProperties.CLIENT_IP),
-                    textNode(rejection.property(RejectionProperties.BATCH_SENT_AT)),
-                    jsonNode(rejection.property(RejectionProperties.BATCH_CONTEXT)));
+                    rejection.property(RejectedEvents.PROP_CLIENT_IP),
+                    textNode(rejection.property(RejectedEvents.PROP_BATCH_SENT_AT)), jsonNode(batchContext));
             Handling handling = new Handling(mapper, ReplayPlanner.callType(rejection, event), context,
-                    RejectionRecords.STAGE_REPLAY, rejection.eventId(), rejectionProperties, acceptedProperties,
-                    command.dryRun());
-            RawEvent raw = new RawEvent(handled.size(), JsonPaths.ROOT, event, rejection.payload());
-            pending.add(pipeline.handle(raw, handling, idsInRun));
+                    Rejection.Stage.REPLAY, rejection.eventId(), Map.copyOf(rejectionProperties), batchContext,
+                    acceptedProperties, command.dryRun());
+            jobs.add(new Job(new RawEvent(handled.size(), JsonPaths.ROOT, event, rejection.payload()), handling));
             handled.add(rejection);
         }
-        if (pending.isEmpty()) {
+        if (jobs.isEmpty()) {
             return 0;
         }
         Duration wait = config.publishTimeout().multipliedBy(2).plusSeconds(5);
-        List<EventResult> outcomesOfChunk = Uni.join().all(pending).andFailFast().await().atMost(wait);
+        List<EventResult> outcomesOfChunk;
+        try {
+            // every replayed rejection keeps its own record (no per-request limit: each is the root of later replays)
+            outcomesOfChunk = pipeline.publish(pipeline.prepare(jobs, idsInRun), Integer.MAX_VALUE)
+                    .toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new RequestRefusedException(RequestRefusedException.Refusal.UNAVAILABLE, Reasons.BROKER_UNAVAILABLE,
+                    JsonPaths.ROOT, "Pulsar did not answer in time: run the replay again (" + e.getMessage() + ")");
+        }
         List<Uni<Boolean>> markerWrites = new ArrayList<>();
         for (int i = 0; i < handled.size(); i++) {
             StoredRejection rejection = handled.get(i);

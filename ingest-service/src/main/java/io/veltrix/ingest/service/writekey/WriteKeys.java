@@ -1,4 +1,4 @@
-package io.veltrix.ingest.service;
+package io.veltrix.ingest.service.writekey;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;

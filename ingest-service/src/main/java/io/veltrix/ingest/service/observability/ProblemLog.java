@@ -1,4 +1,4 @@
-package io.veltrix.ingest.service;
+package io.veltrix.ingest.service.observability;
 
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -88,15 +88,15 @@ public class ProblemLog {
         }
     }
 
-    void rejected(String eventType, String reason) {
+    public void rejected(String eventType, String reason) {
         counts.get(Problem.EVENTS_REJECTED).add(reason, eventType);
     }
 
-    void refused(String reason, int status) {
+    public void refused(String reason, int status) {
         counts.get(Problem.REQUESTS_REFUSED).add(reason, Integer.toString(status));
     }
 
-    void notPersisted(String eventType, String error) {
+    public void notPersisted(String eventType, String error) {
         counts.get(Problem.EVENTS_NOT_PERSISTED).add(error, eventType);
     }
 

@@ -1,4 +1,4 @@
-package io.veltrix.ingest.service;
+package io.veltrix.ingest.service.writekey;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,7 @@
-package io.veltrix.ingest.service;
+package io.veltrix.ingest.service.summary;
+
+import io.veltrix.ingest.service.RequestRefusedException;
+import io.veltrix.ingest.service.tracking.EventPipeline;
 
 import io.veltrix.ingest.StoredRejection;
 import io.veltrix.ingest.mapping.JsonPaths;
@@ -51,7 +54,7 @@ public class RejectionSummaryService {
                 }
             });
         } catch (PulsarClientException e) {
-            throw new RequestRefusedException(503, "broker_unavailable", JsonPaths.ROOT,
+            throw new RequestRefusedException(RequestRefusedException.Refusal.UNAVAILABLE, "broker_unavailable", JsonPaths.ROOT,
                     "events.rejected cannot be read: Pulsar is unavailable, retry later (" + e.getMessage() + ")");
         } catch (CodecException e) {
             throw EventPipeline.registryUnavailable(e);
