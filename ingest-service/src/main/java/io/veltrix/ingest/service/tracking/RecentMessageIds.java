@@ -2,6 +2,7 @@ package io.veltrix.ingest.service.tracking;
 
 import io.veltrix.ingest.config.IngestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Arrays;
 
 /**
@@ -31,6 +32,7 @@ public class RecentMessageIds {
     private final long[] startedAt;
     private int current;
 
+    @Inject
     public RecentMessageIds(IngestConfig config) {
         this(config.duplicateWindow().toNanos(), config.duplicateWindowSize());
     }
