@@ -9,6 +9,8 @@ import io.veltrix.schemas.rules.RuleViolation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -96,7 +98,7 @@ public final class EventMapper {
             if (field.name().equals(ENVELOPE)) {
                 continue;
             }
-            String key = camelCase(field.name());
+            String key = jsonKey(field);
             JsonNode value = message.get(key);
             String fieldPath = JsonPaths.child(path, key);
             boolean isRecord = field.schema().getType() == Schema.Type.RECORD;
@@ -224,7 +226,7 @@ public final class EventMapper {
             reader.violation(Reasons.MISSING_REQUIRED_FIELD, eventPath, "a track call needs 'event', the event name");
             return Optional.empty();
         }
-        Optional<String> eventType = event.isTextual() ? EventCatalog.normalize(event.textValue()) : Optional.empty();
+        Optional<String> eventType = event.isTextual() ? normalized(event.textValue()) : Optional.empty();
         if (eventType.isEmpty()) {
             reader.violation(Reasons.INVALID_EVENT_NAME, eventPath, "an event name is letters, digits, spaces, '-' or '_', "
                     + "starting with a letter, at most " + EventCatalog.MAX_EVENT_TYPE_LENGTH + " characters; got "
@@ -380,6 +382,38 @@ public final class EventMapper {
         }
         String text = node.asText();
         return text.isEmpty() ? null : text;
+    }
+
+    /**
+     * Event names as clients send them, normalized: a regular expression per event showed in profiles, and clients
+     * send few distinct names. At most {@link #MAX_CACHED_NAMES} are kept (anyone may send made-up names).
+     */
+    private static Optional<String> normalized(String name) {
+        Optional<String> known = NAMES.get(name);
+        if (known != null) {
+            return known;
+        }
+        Optional<String> type = EventCatalog.normalize(name);
+        if (NAMES.size() < MAX_CACHED_NAMES) {
+            NAMES.put(name, type);
+        }
+        return type;
+    }
+
+    private static final int MAX_CACHED_NAMES = 1024;
+    private static final Map<String, Optional<String>> NAMES = new ConcurrentHashMap<>();
+    private static final Map<String, String> JSON_KEYS = new ConcurrentHashMap<>();
+
+    /** The JSON key of a field ({@code previous_id} → {@code previousId}), computed once per field name. */
+    private static String jsonKey(Schema.Field field) {
+        String key = JSON_KEYS.get(field.name());
+        if (key == null) {
+            key = camelCase(field.name());
+            if (JSON_KEYS.size() < 10_000) {
+                JSON_KEYS.put(field.name(), key);
+            }
+        }
+        return key;
     }
 
     /** {@code previous_id} → {@code previousId}. */

@@ -40,6 +40,7 @@ public class SchemaCatalog {
     private final RegistryCodec codec;
     private final long refreshNanos;
     private final Map<String, Versioned> latest = new ConcurrentHashMap<>();
+    private final Map<String, String> artifactIds = new ConcurrentHashMap<>();
     private final ReentrantLock listingLock = new ReentrantLock();
     private volatile Listing listing;
     private volatile Versioned rejection;
@@ -51,7 +52,13 @@ public class SchemaCatalog {
 
     /** The latest version of an event type's schema; empty when the catalogue has no such event type. */
     public Optional<RegisteredSchema> latest(String eventType) {
-        String artifactId = EventCatalog.artifactId(eventType);
+        String artifactId = artifactIds.get(eventType);
+        if (artifactId == null) {
+            artifactId = EventCatalog.artifactId(eventType);
+            if (artifactIds.size() < MAX_EVENT_TYPES) {
+                artifactIds.put(eventType, artifactId);
+            }
+        }
         if (!listing().artifactIds().contains(artifactId)) {
             return Optional.empty();
         }
