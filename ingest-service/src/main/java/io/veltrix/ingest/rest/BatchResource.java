@@ -10,7 +10,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -62,7 +61,7 @@ public class BatchResource {
             description = "Body {\"batch\": [...events], \"writeKey\"?, \"sentAt\"?, \"context\"?}. Each event has a 'type' "
                     + "(track, identify, page, screen, group, alias). A refused event never refuses the others.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    public CompletionStage<Response> batch(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response batch(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, null);
     }
 
@@ -71,7 +70,7 @@ public class BatchResource {
     @Blocking
     @Operation(summary = "Alias of /v1/batch (Segment's import endpoint)")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    public CompletionStage<Response> importBatch(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response importBatch(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, null);
     }
 
@@ -80,7 +79,7 @@ public class BatchResource {
     @Path("/b")
     @Blocking
     @Operation(hidden = true)
-    public CompletionStage<Response> shortBatch(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response shortBatch(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, null);
     }
 }

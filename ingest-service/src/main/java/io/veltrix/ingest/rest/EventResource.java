@@ -11,7 +11,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -58,7 +57,7 @@ public class EventResource {
     @Blocking
     @Operation(summary = "Send one track event", description = "The body is one event: {event, userId|anonymousId, properties, ...}")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    public CompletionStage<Response> track(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response track(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, CallType.TRACK);
     }
 
@@ -66,7 +65,7 @@ public class EventResource {
     @Path("/t")
     @Blocking
     @Operation(hidden = true)
-    public CompletionStage<Response> trackShort(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response trackShort(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, CallType.TRACK);
     }
 
@@ -75,7 +74,7 @@ public class EventResource {
     @Blocking
     @Operation(summary = "Say who a player is (traits)")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    public CompletionStage<Response> identify(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response identify(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, CallType.IDENTIFY);
     }
 
@@ -83,7 +82,7 @@ public class EventResource {
     @Path("/i")
     @Blocking
     @Operation(hidden = true)
-    public CompletionStage<Response> identifyShort(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response identifyShort(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, CallType.IDENTIFY);
     }
 
@@ -92,7 +91,7 @@ public class EventResource {
     @Blocking
     @Operation(summary = "Record a page view")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    public CompletionStage<Response> page(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response page(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, CallType.PAGE);
     }
 
@@ -100,7 +99,7 @@ public class EventResource {
     @Path("/p")
     @Blocking
     @Operation(hidden = true)
-    public CompletionStage<Response> pageShort(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response pageShort(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, CallType.PAGE);
     }
 
@@ -109,7 +108,7 @@ public class EventResource {
     @Blocking
     @Operation(summary = "Record a screen view")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    public CompletionStage<Response> screen(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response screen(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, CallType.SCREEN);
     }
 
@@ -117,7 +116,7 @@ public class EventResource {
     @Path("/s")
     @Blocking
     @Operation(hidden = true)
-    public CompletionStage<Response> screenShort(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response screenShort(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, CallType.SCREEN);
     }
 
@@ -126,7 +125,7 @@ public class EventResource {
     @Blocking
     @Operation(summary = "Associate a player with a group (guild, team)")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    public CompletionStage<Response> group(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response group(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, CallType.GROUP);
     }
 
@@ -134,7 +133,7 @@ public class EventResource {
     @Path("/g")
     @Blocking
     @Operation(hidden = true)
-    public CompletionStage<Response> groupShort(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response groupShort(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, CallType.GROUP);
     }
 
@@ -143,7 +142,7 @@ public class EventResource {
     @Blocking
     @Operation(summary = "Merge a previous id into a user id")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    public CompletionStage<Response> alias(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response alias(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, CallType.ALIAS);
     }
 
@@ -151,7 +150,7 @@ public class EventResource {
     @Path("/a")
     @Blocking
     @Operation(hidden = true)
-    public CompletionStage<Response> aliasShort(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response aliasShort(byte[] body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         return edge.handle(body, headers, request, CallType.ALIAS);
     }
 }
