@@ -115,4 +115,30 @@ class FloodTest {
                     "and on the request's first record on the topic");
         }
     }
+
+    @Test
+    void unknownEventNamesAreAnsweredWithoutARegistryCallPerName() {
+        String run = "unk" + UUID.randomUUID().toString().substring(0, 8);
+        double before = registryReads();
+        StringBuilder body = new StringBuilder("{\"batch\":[");
+        for (int i = 0; i < 2_000; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"event\":\"").append(run).append(" made up ").append(i)
+                    .append("\",\"userId\":\"p\",\"messageId\":\"").append(run).append('-').append(i).append("\"}");
+        }
+        send("test-write-key", body.append("]}").toString()).then().statusCode(200)
+                .body("rejected", equalTo(2_000)).body("results[1999].reason", equalTo("unknown_event_type"));
+        // at most a refresh of the catalogue (one call) and of the RejectedEvent schema happened meanwhile
+        assertTrue(registryReads() - before <= 2, "registry reads for 2,000 unknown names: " + (registryReads() - before));
+    }
+
+    static double registryReads() {
+        String metrics = given().get("/q/metrics").asString();
+        double sum = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("veltrix_ingest_registry_reads_total{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
 }

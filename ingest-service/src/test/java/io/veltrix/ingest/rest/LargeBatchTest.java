@@ -111,4 +111,15 @@ class LargeBatchTest {
             assertEquals(9_990, probe.readAll(Topics.RAW, m -> m.getKey() != null && m.getKey().startsWith(run + "-")).size());
         }
     }
+
+    @Test
+    void moreEventsThanTheInstanceEverHandlesAtOnceIs413() {
+        // 60,000 events of 2 bytes fit in 500 KB, but never in the in-flight limit of 50,000: retrying cannot help
+        String body = "{\"batch\":[" + String.join(",", java.util.Collections.nCopies(60_000, "{}")) + "]}";
+        given().auth().preemptive().basic(KEY, "").contentType(ContentType.JSON).body(body)
+                .when().post("/v1/batch")
+                .then().statusCode(413)
+                .body("reason", equalTo("too_many_events"))
+                .body("limit", equalTo(50_000));
+    }
 }

@@ -1,5 +1,7 @@
 package io.veltrix.ingest.service.catalog;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.veltrix.ingest.config.IngestConfig;
 import io.veltrix.schemas.EventCatalog;
 import io.veltrix.schemas.codec.CodecException;
@@ -45,9 +47,16 @@ public class SchemaCatalog {
     private volatile Listing listing;
     private volatile Versioned rejection;
 
-    public SchemaCatalog(RegistryCodec codec, IngestConfig config) {
+    private final Counter listings;
+    private final Counter versionReads;
+
+    public SchemaCatalog(RegistryCodec codec, IngestConfig config, MeterRegistry registry) {
         this.codec = codec;
         this.refreshNanos = config.schemaRefresh().toNanos();
+        this.listings = Counter.builder("veltrix.ingest.registry.reads").tag("what", "catalogue")
+                .description("Calls to the schema registry by the validation path").register(registry);
+        this.versionReads = Counter.builder("veltrix.ingest.registry.reads").tag("what", "version")
+                .description("Calls to the schema registry by the validation path").register(registry);
     }
 
     /** The latest version of an event type's schema; empty when the catalogue has no such event type. */
@@ -68,6 +77,7 @@ public class SchemaCatalog {
             return known.schema();
         }
         try {
+            versionReads.increment();
             Versioned read = new Versioned(codec.latest(EventCatalog.EVENTS_GROUP, artifactId), now);
             latest.put(artifactId, read);
             return read.schema();
@@ -128,6 +138,7 @@ public class SchemaCatalog {
             if (again != null && System.nanoTime() - again.readAt() < refreshNanos) {
                 return again;
             }
+            listings.increment();
             Listing read = new Listing(Set.copyOf(codec.artifactIds(EventCatalog.EVENTS_GROUP, MAX_EVENT_TYPES)), System.nanoTime());
             listing = read;
             return read;

@@ -50,6 +50,54 @@ class ReplayPlannerTest {
     }
 
     @Test
+    void theBatchContextKeptOnceIsGivenToTheRequestsOtherRejections() {
+        ReplayPlanner.Candidates candidates = new ReplayPlanner.Candidates(
+                new ReplayPlanner.Filter(Set.of("wrong_type"), Set.of(), Set.of()));
+        // the first record of request q1 (another reason, not a candidate here) carries the context
+        candidates.offer(rejection("r1", "ingest", "unknown_property", "clue_found",
+                props("scope", "event", "request_id", "q1", "batch_context", "{\"locale\":\"fr-FR\"}")));
+        candidates.offer(rejection("r2", "ingest", "wrong_type", "clue_found", props("scope", "event", "request_id", "q1")));
+        candidates.offer(rejection("r3", "ingest", "wrong_type", "clue_found", props("scope", "event", "request_id", "q2")));
+        List<StoredRejection> list = candidates.list();
+        assertEquals("{\"locale\":\"fr-FR\"}", list.get(0).property("batch_context"));
+        assertNull(list.get(1).property("batch_context"), "a request without a context keeps none");
+    }
+
+    @Test
+    void aReplayHoldsAtMostItsLimitOfEventsAndBytesAndCountsTheRest() {
+        ReplayPlanner.Candidates byCount = new ReplayPlanner.Candidates(
+                new ReplayPlanner.Filter(Set.of(), Set.of(), Set.of()), r -> Optional.empty(), 2, Long.MAX_VALUE);
+        for (int i = 0; i < 5; i++) {
+            byCount.offer(rejection("c" + i, "ingest", "wrong_type", "clue_found", props("scope", "event")));
+        }
+        byCount.offer(rejection("c9", "replay", "wrong_type", "clue_found", props("scope", "event", "replay_of", "c4")));
+        assertEquals(2, byCount.list().size());
+        assertEquals(3, byCount.remaining(), "distinct events left for the next run");
+        assertFalse(byCount.memoryBound());
+
+        ReplayPlanner.Candidates byBytes = new ReplayPlanner.Candidates(
+                new ReplayPlanner.Filter(Set.of(), Set.of(), Set.of()), r -> Optional.empty(), 100, 5);
+        for (int i = 0; i < 5; i++) {
+            byBytes.offer(rejection("b" + i, "ingest", "wrong_type", "clue_found", props("scope", "event"))); // 2 bytes each
+        }
+        assertEquals(2, byBytes.list().size());
+        assertEquals(3, byBytes.remaining());
+        assertTrue(byBytes.memoryBound());
+    }
+
+    @Test
+    void settledCandidatesAreDecidedWhileReadingAndNotHeld() {
+        ReplayPlanner.Candidates candidates = new ReplayPlanner.Candidates(
+                new ReplayPlanner.Filter(Set.of(), Set.of(), Set.of()),
+                r -> r.rejectionId().equals("s1") ? Optional.of(ReplayPlanner.Skip.ALREADY_REPLAYED) : Optional.empty(), 1, 1000);
+        candidates.offer(rejection("s1", "ingest", "wrong_type", "clue_found", props("scope", "event")));
+        candidates.offer(rejection("s2", "ingest", "wrong_type", "clue_found", props("scope", "event")));
+        assertEquals(1, candidates.skipped().size());
+        assertEquals(List.of("s2"), candidates.list().stream().map(StoredRejection::rejectionId).toList());
+        assertEquals(0, candidates.remaining());
+    }
+
+    @Test
     void wholeRequestsAndProcessorRejectionsAreNotReplayable() {
         assertFalse(ReplayPlanner.replayable(rejection("a", "ingest", "malformed_json", null, props("scope", "request"))));
         assertFalse(ReplayPlanner.replayable(rejection("b", "ingest", "empty_batch", null, props())));
