@@ -22,9 +22,11 @@ class StackIntegrationTest {
         System.out.printf("first ensureRunning: %.1f s%n", (System.nanoTime() - started) / 1e9);
 
         assertEquals(Instance.TEST, info.instance());
-        assertEquals("pulsar://127.0.0.1:6660", info.pulsarServiceUrl());
-        assertEquals("http://127.0.0.1:8100", info.pulsarAdminUrl());
-        assertEquals("http://127.0.0.1:8095/apis/registry/v3", info.registryUrl());
+        // the test instance's ports (6660, 8100, 8095 unless VELTRIX_TEST_*_PORT move them, as on a shared machine)
+        StackPorts ports = StackPorts.resolve(Instance.TEST, Settings.current());
+        assertEquals("pulsar://127.0.0.1:" + ports.pulsar(), info.pulsarServiceUrl());
+        assertEquals("http://127.0.0.1:" + ports.pulsarWeb(), info.pulsarAdminUrl());
+        assertEquals("http://127.0.0.1:" + ports.registry() + "/apis/registry/v3", info.registryUrl());
         assertTrue(Files.isDirectory(info.logsDir()));
 
         Http.Response topics = Http.get(info.pulsarAdminUrl() + "/admin/v2/persistent/veltrix/events", Duration.ofSeconds(5));
