@@ -36,7 +36,7 @@ public class IngestMetrics {
         this.registry = registry;
         this.problems = problems;
         this.publish = Timer.builder("veltrix.ingest.publish.latency")
-                .description("Time from publishing an event to Pulsar's acknowledgement")
+                .description("Time from publishing a request's accepted events to Pulsar's acknowledgement of the last one")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
         this.requestBytes = DistributionSummary.builder("veltrix.ingest.request.size")
