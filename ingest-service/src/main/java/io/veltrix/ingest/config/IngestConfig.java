@@ -96,6 +96,13 @@ public interface IngestConfig {
     Duration duplicateWindow();
 
     /**
+     * Whether accepted events are batched by key before Pulsar (KEY_BASED batching); otherwise each is its own entry.
+     * Either keeps each entry to one key, as the processor's Key_Shared subscription needs.
+     */
+    @WithDefault("true")
+    boolean rawBatching();
+
+    /**
      * How many recent messageIds are remembered at most. Each costs about 200 bytes of heap (measured: 1,000,000
      * ids = 195 MB), so the default, 200,000 ids (about 40 MB, 40 s of ids at 5,000 events/s), leaves most of a
      * 512 MiB container's heap to the requests; raise it together with the memory limit.

@@ -1,6 +1,5 @@
 package io.veltrix.ingest.mapping;
 
-import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veltrix.schemas.EventCatalog;
 import io.veltrix.schemas.codec.RegisteredSchema;
@@ -30,19 +29,15 @@ import org.apache.avro.generic.GenericRecord;
 public final class EventMapper {
 
     private static final String ENVELOPE = "envelope";
-    // where the Segment context keeps what the envelope takes (compiled once: parsing them per event showed in profiles)
-    private static final JsonPointer LIBRARY_NAME = JsonPointer.compile("/library/name");
-    private static final JsonPointer LIBRARY_VERSION = JsonPointer.compile("/library/version");
-    private static final JsonPointer IP = JsonPointer.compile("/ip");
-    private static final JsonPointer LOCALE = JsonPointer.compile("/locale");
-    private static final JsonPointer TIMEZONE = JsonPointer.compile("/timezone");
-    private static final JsonPointer USER_AGENT = JsonPointer.compile("/userAgent");
-    private static final JsonPointer APP_NAME = JsonPointer.compile("/app/name");
-    private static final JsonPointer APP_VERSION = JsonPointer.compile("/app/version");
-    private static final JsonPointer OS_NAME = JsonPointer.compile("/os/name");
-    private static final JsonPointer OS_VERSION = JsonPointer.compile("/os/version");
-    private static final JsonPointer DEVICE_MODEL = JsonPointer.compile("/device/model");
-    private static final JsonPointer DEVICE_TYPE = JsonPointer.compile("/device/type");
+    // where the Segment context keeps what the envelope takes: a key, and a key inside it (or null)
+    private static final String[] LIBRARY_NAME = {"library", "name"};
+    private static final String[] LIBRARY_VERSION = {"library", "version"};
+    private static final String[][] CONTEXT_FIELDS = {
+            {"locale", null}, {"timezone", null}, {"userAgent", null}, {"app", "name"}, {"app", "version"},
+            {"os", "name"}, {"os", "version"}, {"device", "model"}, {"device", "type"}};
+    private static final String[] CONTEXT_RECORD_FIELDS = {"locale", "timezone", "user_agent", "app_name", "app_version",
+            "os_name", "os_version", "device_model", "device_type"};
+    private static final String[] IP = {"ip", null};
 
     private final Function<String, Optional<RegisteredSchema>> schemas;
     private final EventRules rules;
@@ -73,8 +68,9 @@ public final class EventMapper {
         }
         String eventId = eventId(message, path, reader, assignedId);
         String playerId = playerId(message, path, reader);
-        String library = contextText(message, context.batchContext(), LIBRARY_NAME);
-        String libraryVersion = contextText(message, context.batchContext(), LIBRARY_VERSION);
+        JsonNode eventContext = message.get("context");
+        String library = contextText(eventContext, context.batchContext(), LIBRARY_NAME);
+        String libraryVersion = contextText(eventContext, context.batchContext(), LIBRARY_VERSION);
 
         Optional<CallType> type = callType(message, path, defaultType, reader);
         if (type.isEmpty()) {
@@ -309,39 +305,38 @@ public final class EventMapper {
                 : sentAt == null ? timestamp : receivedAt - (sentAt - timestamp);
         timePath[0] = JsonPaths.child(path, timestamp == null ? "sentAt" : timestampKey);
 
+        // by position (a layout per envelope schema version): a put by name is a hash look-up, twenty per event
+        EnvelopeLayout layout = EnvelopeLayout.of(schema);
         GenericRecord envelope = new GenericData.Record(schema);
-        envelope.put("event_id", eventId);
-        envelope.put("player_id", playerId);
-        envelope.put("user_id", textOrNull(message.get("userId")));
-        envelope.put("anonymous_id", textOrNull(message.get("anonymousId")));
-        envelope.put("occurred_at", occurredAt);
-        envelope.put("original_timestamp", timestamp);
-        envelope.put("sent_at", sentAt);
-        envelope.put("received_at", receivedAt);
-        envelope.put("source_id", context.sourceId());
-        envelope.put("write_key_id", context.writeKeyId());
+        JsonNode eventContext = message.get("context");
+        layout.put(envelope, layout.eventId, eventId);
+        layout.put(envelope, layout.playerId, playerId);
+        layout.put(envelope, layout.userId, textOrNull(message.get("userId")));
+        layout.put(envelope, layout.anonymousId, textOrNull(message.get("anonymousId")));
+        layout.put(envelope, layout.occurredAt, occurredAt);
+        layout.put(envelope, layout.originalTimestamp, timestamp);
+        layout.put(envelope, layout.sentAt, sentAt);
+        layout.put(envelope, layout.receivedAt, receivedAt);
+        layout.put(envelope, layout.sourceId, context.sourceId());
+        layout.put(envelope, layout.writeKeyId, context.writeKeyId());
 
-        Schema librarySchema = schema.getField("library").schema();
-        GenericRecord libraryRecord = new GenericData.Record(librarySchema);
-        libraryRecord.put("name", library == null ? "unknown" : library);
-        libraryRecord.put("version", libraryVersion);
-        envelope.put("library", libraryRecord);
+        if (layout.library != null) {
+            GenericRecord libraryRecord = new GenericData.Record(layout.library);
+            layout.put(libraryRecord, layout.libraryName, library == null ? "unknown" : library);
+            layout.put(libraryRecord, layout.libraryVersion, libraryVersion);
+            layout.put(envelope, layout.libraryPosition, libraryRecord);
+        }
 
-        Schema contextSchema = schema.getField("context").schema();
-        GenericRecord contextRecord = new GenericData.Record(contextSchema);
-        JsonNode batch = context.batchContext();
-        String ip = contextText(message, batch, IP);
-        contextRecord.put("ip", ip != null ? ip : context.clientIp());
-        contextRecord.put("locale", contextText(message, batch, LOCALE));
-        contextRecord.put("timezone", contextText(message, batch, TIMEZONE));
-        contextRecord.put("user_agent", contextText(message, batch, USER_AGENT));
-        contextRecord.put("app_name", contextText(message, batch, APP_NAME));
-        contextRecord.put("app_version", contextText(message, batch, APP_VERSION));
-        contextRecord.put("os_name", contextText(message, batch, OS_NAME));
-        contextRecord.put("os_version", contextText(message, batch, OS_VERSION));
-        contextRecord.put("device_model", contextText(message, batch, DEVICE_MODEL));
-        contextRecord.put("device_type", contextText(message, batch, DEVICE_TYPE));
-        envelope.put("context", contextRecord);
+        if (layout.context != null) {
+            GenericRecord contextRecord = new GenericData.Record(layout.context);
+            JsonNode batch = context.batchContext();
+            String ip = contextText(eventContext, batch, IP);
+            layout.put(contextRecord, layout.ip, ip != null ? ip : context.clientIp());
+            for (int i = 0; i < CONTEXT_FIELDS.length; i++) {
+                layout.put(contextRecord, layout.contextFields[i], contextText(eventContext, batch, CONTEXT_FIELDS[i]));
+            }
+            layout.put(envelope, layout.contextPosition, contextRecord);
+        }
         return envelope;
     }
 
@@ -368,12 +363,90 @@ public final class EventMapper {
     }
 
     /** A field of the event's own context, else of the batch context, as text (scalars only). */
-    private static String contextText(JsonNode message, JsonNode batchContext, JsonPointer field) {
-        String value = textOrNull(message.path("context").at(field));
+    private static String contextText(JsonNode eventContext, JsonNode batchContext, String[] field) {
+        String value = textOrNull(at(eventContext, field));
         if (value == null && batchContext != null) {
-            value = textOrNull(batchContext.at(field));
+            value = textOrNull(at(batchContext, field));
         }
         return value;
+    }
+
+    private static JsonNode at(JsonNode context, String[] field) {
+        if (context == null || !context.isObject()) {
+            return null;
+        }
+        JsonNode first = context.get(field[0]);
+        return field[1] == null || first == null || !first.isObject() ? (field[1] == null ? first : null) : first.get(field[1]);
+    }
+
+    /** Where each envelope field is in one version of the envelope schema (-1: absent in that version). */
+    private static final class EnvelopeLayout {
+        private static final Map<Schema, EnvelopeLayout> LAYOUTS = new ConcurrentHashMap<>();
+
+        final int eventId;
+        final int playerId;
+        final int userId;
+        final int anonymousId;
+        final int occurredAt;
+        final int originalTimestamp;
+        final int sentAt;
+        final int receivedAt;
+        final int sourceId;
+        final int writeKeyId;
+        final int libraryPosition;
+        final Schema library;
+        final int libraryName;
+        final int libraryVersion;
+        final int contextPosition;
+        final Schema context;
+        final int ip;
+        final int[] contextFields;
+
+        private EnvelopeLayout(Schema envelope) {
+            eventId = pos(envelope, "event_id");
+            playerId = pos(envelope, "player_id");
+            userId = pos(envelope, "user_id");
+            anonymousId = pos(envelope, "anonymous_id");
+            occurredAt = pos(envelope, "occurred_at");
+            originalTimestamp = pos(envelope, "original_timestamp");
+            sentAt = pos(envelope, "sent_at");
+            receivedAt = pos(envelope, "received_at");
+            sourceId = pos(envelope, "source_id");
+            writeKeyId = pos(envelope, "write_key_id");
+            libraryPosition = pos(envelope, "library");
+            library = libraryPosition < 0 ? null : envelope.getField("library").schema();
+            libraryName = library == null ? -1 : pos(library, "name");
+            libraryVersion = library == null ? -1 : pos(library, "version");
+            contextPosition = pos(envelope, "context");
+            context = contextPosition < 0 ? null : envelope.getField("context").schema();
+            ip = context == null ? -1 : pos(context, "ip");
+            contextFields = new int[CONTEXT_RECORD_FIELDS.length];
+            for (int i = 0; i < contextFields.length; i++) {
+                contextFields[i] = context == null ? -1 : pos(context, CONTEXT_RECORD_FIELDS[i]);
+            }
+        }
+
+        static EnvelopeLayout of(Schema envelope) {
+            EnvelopeLayout layout = LAYOUTS.get(envelope);
+            if (layout == null) {
+                layout = new EnvelopeLayout(envelope);
+                if (LAYOUTS.size() < 1_000) {
+                    LAYOUTS.put(envelope, layout);
+                }
+            }
+            return layout;
+        }
+
+        void put(GenericRecord record, int position, Object value) {
+            if (position >= 0) {
+                record.put(position, value);
+            }
+        }
+
+        private static int pos(Schema schema, String name) {
+            Schema.Field field = schema.getField(name);
+            return field == null ? -1 : field.pos();
+        }
     }
 
     private static String textOrNull(JsonNode node) {

@@ -7,7 +7,7 @@ import io.smallrye.reactive.messaging.pulsar.PulsarClientService;
 import io.smallrye.reactive.messaging.pulsar.PulsarOutgoingMessageMetadata;
 import io.veltrix.ingest.config.IngestConfig;
 import io.veltrix.schemas.Topics;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Map;
@@ -36,7 +36,7 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  * and the connector's readiness check still covers the broker connection. Rejections and replay markers are few and
  * keep the emitters.
  */
-@ApplicationScoped
+@Singleton
 public class EventPublisher {
 
     /** Room for the largest batch on top of what is already waiting; the in-flight limit keeps us below it. */
@@ -117,15 +117,19 @@ public class EventPublisher {
         try {
             // the settings of ProducerConfigurations' events-raw producer: unique name, batches grouped by key (the
             // processor's subscription is Key_Shared), the send timeout as the only publish deadline
-            return clients.getClient(Channels.EVENTS_RAW).newProducer(Schema.BYTES)
+            var builder = clients.getClient(Channels.EVENTS_RAW).newProducer(Schema.BYTES)
                     .topic(rawTopic)
                     .producerName("ingest-raw-" + UUID.randomUUID())
-                    .enableBatching(true)
-                    .batcherBuilder(BatcherBuilder.KEY_BASED)
-                    .batchingMaxPublishDelay(ProducerConfigurations.BATCHING_DELAY_MICROS, TimeUnit.MICROSECONDS)
                     .sendTimeout((int) config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .blockIfQueueFull(false)
-                    .create();
+                    .blockIfQueueFull(false);
+            if (config.rawBatching()) {
+                builder.enableBatching(true)
+                        .batcherBuilder(BatcherBuilder.KEY_BASED)
+                        .batchingMaxPublishDelay(ProducerConfigurations.BATCHING_DELAY_MICROS, TimeUnit.MICROSECONDS);
+            } else {
+                builder.enableBatching(false);
+            }
+            return builder.create();
         } catch (PulsarClientException e) {
             throw new IllegalStateException("cannot create the events.raw producer: " + e.getMessage(), e);
         }

@@ -8,7 +8,7 @@ import io.veltrix.schemas.codec.CodecException;
 import io.veltrix.schemas.codec.RegisteredSchema;
 import io.veltrix.schemas.codec.RegistryCodec;
 import io.veltrix.schemas.rejection.RejectedEvents;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * versions read last stay in use (readiness reports the registry down); without any, the lookup fails
  * ({@link CodecException}, answered 503). Blocking on a refresh: call from a worker thread.
  */
-@ApplicationScoped
+@Singleton
 public class SchemaCatalog {
 
     /** Artifacts listed per refresh at most. */

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * bounded values: event types are registered ones ({@code unregistered} otherwise), reasons are the documented
  * codes. Counters are looked up once per tag combination and kept (a registry look-up per event showed in profiles).
  */
-@ApplicationScoped
+@Singleton
 public class IngestMetrics {
 
     private static final String UNKNOWN = "unknown";

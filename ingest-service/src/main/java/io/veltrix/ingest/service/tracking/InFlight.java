@@ -6,7 +6,7 @@ import io.veltrix.ingest.mapping.Reasons;
 import io.veltrix.ingest.service.RequestRefusedException;
 import io.veltrix.ingest.service.RequestRefusedException.Refusal;
 import io.veltrix.ingest.service.observability.IngestMetrics;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * until Pulsar answered: beyond either budget a request gets 429 (the memory a request holds is a few times its
  * body, so bounding bodies bounds the heap); a request that could never fit gets 413.
  */
-@ApplicationScoped
+@Singleton
 public class InFlight {
 
     /** What one request holds; released once. */

@@ -22,7 +22,7 @@ import io.veltrix.ingest.service.writekey.WriteKeys;
 import io.veltrix.ingest.service.writekey.WriteKeys.WriteKey;
 import io.veltrix.schemas.rejection.RejectedEvents;
 import io.veltrix.schemas.rejection.Rejection;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ import java.util.concurrent.CompletionStage;
  * refused as a whole throws {@link RequestRefusedException} before anything of it is published; otherwise the
  * returned stage completes, on a Pulsar thread, when Pulsar has answered for every event.
  */
-@ApplicationScoped
+@Singleton
 public class IngestService {
 
     /** A batch context larger than this is not kept with the request's rejections (the events keep their own). */

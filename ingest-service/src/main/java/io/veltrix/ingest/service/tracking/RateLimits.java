@@ -10,7 +10,7 @@ import io.veltrix.ingest.mapping.Reasons;
 import io.veltrix.ingest.service.RequestRefusedException;
 import io.veltrix.ingest.service.RequestRefusedException.Refusal;
 import io.veltrix.ingest.service.observability.IngestMetrics;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * gets 429 with the wait until its bucket holds enough (Retry-After), other keys are unaffected. A request larger
  * than a bucket's capacity could never be taken: 413.
  */
-@ApplicationScoped
+@Singleton
 public class RateLimits {
 
     private record Buckets(Bucket events, long eventCapacity, Bucket rejectedBytes, long rejectedCapacity) {
