@@ -7,6 +7,7 @@ import io.veltrix.schemas.rules.EventRules;
 import io.veltrix.schemas.rules.RuleViolation;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -381,7 +382,7 @@ public final class EventMapper {
 
     /** Where each envelope field is in one version of the envelope schema (-1: absent in that version). */
     private static final class EnvelopeLayout {
-        private static final Map<Schema, EnvelopeLayout> LAYOUTS = new ConcurrentHashMap<>();
+        private static volatile Map<Schema, EnvelopeLayout> LAYOUTS = new IdentityHashMap<>();
 
         final int eventId;
         final int playerId;
@@ -426,12 +427,19 @@ public final class EventMapper {
             }
         }
 
+        /**
+         * The layout of a schema instance, found by identity: Avro's Schema.hashCode walks the whole schema on every
+         * call (8 % of ingest's CPU when this was a hash map keyed by the schema).
+         */
         static EnvelopeLayout of(Schema envelope) {
-            EnvelopeLayout layout = LAYOUTS.get(envelope);
+            Map<Schema, EnvelopeLayout> known = LAYOUTS;
+            EnvelopeLayout layout = known.get(envelope);
             if (layout == null) {
                 layout = new EnvelopeLayout(envelope);
-                if (LAYOUTS.size() < 1_000) {
-                    LAYOUTS.put(envelope, layout);
+                synchronized (EnvelopeLayout.class) {
+                    Map<Schema, EnvelopeLayout> copy = new IdentityHashMap<>(LAYOUTS.size() < 1_000 ? LAYOUTS : Map.of());
+                    copy.put(envelope, layout);
+                    LAYOUTS = copy;
                 }
             }
             return layout;
