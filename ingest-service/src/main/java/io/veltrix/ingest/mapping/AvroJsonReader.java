@@ -67,19 +67,36 @@ public final class AvroJsonReader {
             violation(Reasons.WRONG_TYPE, path, "expected an object, got " + describe(node));
             return record;
         }
-        if (node != null && node.isObject()) {
+        int before = violations.size();
+        int present = 0;
+        for (Schema.Field field : schema.getFields()) {
+            JsonNode value = node == null ? null : node.get(field.name());
+            if (value != null) {
+                present++;
+            }
+            record.put(field.pos(), readField(value, field, JsonPaths.child(path, field.name())));
+        }
+        // the keys the schema does not know are looked for only when the object has more keys than the schema's
+        // fields matched (a look-up per key per event otherwise); reported first, as they were found first
+        if (node != null && node.isObject() && node.size() > present) {
+            List<Violation> unknown = new ArrayList<>();
             for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (schema.getField(name) == null) {
-                    violation(Reasons.UNKNOWN_PROPERTY, JsonPaths.child(path, name),
-                            "'" + name + "' is not a property of " + schema.getName()
-                                    + "; known: " + fieldNames(schema));
+                    unknown.add(new Violation(Reasons.UNKNOWN_PROPERTY, JsonPaths.child(path, name),
+                            "'" + name + "' is not a property of " + schema.getName() + "; known: " + fieldNames(schema)));
                 }
             }
-        }
-        for (Schema.Field field : schema.getFields()) {
-            JsonNode value = node == null ? null : node.get(field.name());
-            record.put(field.pos(), readField(value, field, JsonPaths.child(path, field.name())));
+            List<Violation> after = new ArrayList<>(violations.subList(before, violations.size()));
+            violations.subList(before, violations.size()).clear();
+            int omittedBefore = omitted;
+            for (Violation v : unknown) {
+                violation(v.reason(), v.path(), v.message());
+            }
+            for (Violation v : after) {
+                violation(v.reason(), v.path(), v.message());
+            }
+            omitted = Math.max(omitted, omittedBefore);
         }
         return record;
     }

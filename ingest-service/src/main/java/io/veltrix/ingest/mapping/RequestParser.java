@@ -18,8 +18,56 @@ import java.util.List;
  */
 public final class RequestParser {
 
-    /** One event of the request: its JSON and its bytes as received. */
-    public record RawEvent(int index, String path, JsonNode node, byte[] raw) {
+    /**
+     * One event of the request: its JSON and its bytes as received. The bytes are copied out of the body only when
+     * asked for (a refused event's record); most events are accepted and only their size is needed.
+     */
+    public static final class RawEvent {
+        private final int index;
+        private final JsonNode node;
+        private final byte[] body;
+        private final int start;
+        private final int end;
+        private String path;
+
+        public RawEvent(int index, String path, JsonNode node, byte[] raw) {
+            this(index, node, raw, 0, raw.length);
+            this.path = path;
+        }
+
+        RawEvent(int index, JsonNode node, byte[] body, int start, int end) {
+            this.index = index;
+            this.node = node;
+            this.body = body;
+            this.start = start;
+            this.end = end;
+        }
+
+        public int index() {
+            return index;
+        }
+
+        /** The JSON path of the event in the body ({@code $.batch[3]}, or {@code $}). */
+        public String path() {
+            if (path == null) {
+                path = JsonPaths.index("$.batch", index);
+            }
+            return path;
+        }
+
+        public JsonNode node() {
+            return node;
+        }
+
+        /** The event's bytes as received. */
+        public byte[] raw() {
+            return start == 0 && end == body.length ? body : Arrays.copyOfRange(body, start, end);
+        }
+
+        /** How many bytes the event is, as received. */
+        public int size() {
+            return end - start;
+        }
     }
 
     /**
@@ -137,8 +185,7 @@ public final class RequestParser {
             int start = (int) parser.currentTokenLocation().getByteOffset();
             JsonNode node = mapper.readTree(parser);
             int end = (int) parser.currentLocation().getByteOffset();
-            int index = events.size();
-            events.add(new RawEvent(index, JsonPaths.index("$.batch", index), node, Arrays.copyOfRange(body, start, end)));
+            events.add(new RawEvent(events.size(), node, body, start, end));
         }
         return events;
     }

@@ -117,7 +117,7 @@ public class EventPipeline {
             int records = 0;
             for (Item item : items) {
                 if (item.status == Status.REJECTED && records++ < maxRecords) {
-                    bytes += item.job.event().raw().length + RECORD_OVERHEAD;
+                    bytes += item.job.event().size() + RECORD_OVERHEAD;
                 }
             }
             return rejected > maxRecords ? bytes + RECORD_OVERHEAD : bytes;
@@ -387,11 +387,11 @@ public class EventPipeline {
     private MappedEvent map(Job job) {
         RawEvent event = job.event();
         Handling handling = job.handling();
-        if (event.raw().length > config.maxEventBytes()) {
+        if (event.size() > config.maxEventBytes()) {
             EventMapper.Claim claim = EventMapper.claim(event.node(), handling.callType());
             return new MappedEvent(event.path(), claim.eventType(), messageId(event.node(), handling.assignedId()),
                     claim.playerId(), null, null, null, null,
-                    List.of(new Violation(Reasons.EVENT_TOO_LARGE, event.path(), "the event is " + event.raw().length
+                    List.of(new Violation(Reasons.EVENT_TOO_LARGE, event.path(), "the event is " + event.size()
                             + " bytes, more than the limit of " + config.maxEventBytes() + " bytes")));
         }
         try {
