@@ -1,5 +1,6 @@
 package io.veltrix.ingest;
 
+import io.veltrix.schemas.rejection.Rejection;
 import java.time.Instant;
 import java.util.Map;
 
@@ -32,6 +33,14 @@ public record StoredRejection(String pulsarId, String rejectionId, String stage,
                               String writeKeyId, String libraryName, String libraryVersion, String schemaVersion,
                               Instant receivedAt, Instant rejectedAt, String payloadFormat, byte[] payload,
                               Map<String, String> properties) {
+
+    /** A rejection as read back through the events.rejected contract ({@code RejectedEvents.fromRecord}). */
+    public static StoredRejection of(String pulsarId, Rejection r, Map<String, String> properties) {
+        return new StoredRejection(pulsarId, r.rejectionId(), r.stage().symbol(), r.reason(), r.path(), r.message(),
+                r.eventType(), r.eventId(), r.playerId(), r.sourceId(), r.writeKeyId(), r.libraryName(),
+                r.libraryVersion(), r.schemaVersion(), r.receivedAt(), r.rejectedAt(), r.payloadFormat().symbol(),
+                r.payload(), properties);
+    }
 
     public String property(String name) {
         return properties.get(name);

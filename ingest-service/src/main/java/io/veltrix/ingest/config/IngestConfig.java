@@ -35,9 +35,57 @@ public interface IngestConfig {
     @WithDefault("PT5S")
     Duration publishTimeout();
 
-    /** Events waiting for Pulsar's acknowledgement above which new requests get 429. */
+    /**
+     * Events being handled at once (parsed, waiting for Pulsar's acknowledgement) above which new requests get 429;
+     * a request with more events than this could never be taken and gets 413.
+     */
     @WithDefault("50000")
     int maxInFlightEvents();
+
+    /**
+     * Bytes of request bodies (after decompression) being handled at once, above which new requests get 429. The
+     * heap a request holds is a few times its body (the JSON tree, the Avro records): 32 MiB of bodies is about
+     * 200 MiB of heap at worst.
+     */
+    @WithDefault("33554432")
+    long maxInFlightBytes();
+
+    /**
+     * Rejection records one request writes to events.rejected at most; the others of the request are counted in one
+     * summary record (reason rejections_not_kept). Every event still gets its status in the answer.
+     */
+    @WithDefault("100")
+    int maxRejectionsPerRequest();
+
+    /** The rate limits of every write key, unless {@link #rateLimits()} names the key. */
+    RateLimit rateLimit();
+
+    /** Rate limits of particular write keys, by key id. */
+    Map<String, RateLimit> rateLimits();
+
+    /**
+     * What one write key may send to one instance: events (valid or not) per second, and bytes of rejection records
+     * per second (what a flood of bad events would write to events.rejected). Token buckets: a burst may use up to
+     * the capacity at once, which refills at the rate. Beyond either: 429 with Retry-After.
+     */
+    interface RateLimit {
+        /** Events per second, sustained. */
+        @WithDefault("50000")
+        long eventsPerSecond();
+
+        /** Events at once; a request with more events than this could never be taken and gets 413. */
+        @WithDefault("100000")
+        long eventBurst();
+
+        /** Bytes of rejection records (mostly the refused events as sent) per second, sustained. */
+        @WithDefault("524288")
+        long rejectedBytesPerSecond();
+
+        /** Bytes of rejection records at once. */
+        @WithDefault("4194304")
+        long rejectedBytesBurst();
+    }
+
 
     /** Suggested wait, in seconds, sent in Retry-After with 429 and 503. */
     @WithDefault("5")
@@ -46,6 +94,13 @@ public interface IngestConfig {
     /** How long an accepted messageId is remembered to answer retries with {@code duplicate}. */
     @WithDefault("PT10M")
     Duration duplicateWindow();
+
+    /**
+     * Whether accepted events are batched by key before Pulsar (KEY_BASED batching); otherwise each is its own entry.
+     * Either keeps each entry to one key, as the processor's Key_Shared subscription needs.
+     */
+    @WithDefault("true")
+    boolean rawBatching();
 
     /**
      * How many recent messageIds are remembered at most. Each costs about 200 bytes of heap (measured: 1,000,000
@@ -78,6 +133,13 @@ public interface IngestConfig {
     /** Most rejected events one replay call handles; run it again to continue (it skips what it already replayed). */
     @WithDefault("10000")
     int replayMaxEvents();
+
+    /**
+     * Bytes of rejected events one replay call holds in memory at most (their payloads); past it the call stops
+     * collecting and reports the rest as remaining, for the next call.
+     */
+    @WithDefault("67108864")
+    long replayMaxBytes();
 
     /** Most messages of events.rejected one admin call (summary, replay) reads. */
     @WithDefault("200000")

@@ -2,9 +2,6 @@ package io.veltrix.ingest.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -30,15 +27,37 @@ public final class AvroJsonReader {
 
     /** Field property carrying the longest accepted string, in code points. */
     public static final String MAX_LENGTH = "veltrix.maxLength";
+    /**
+     * Problems reported per event at most: a 32 KB event with thousands of unknown keys would otherwise make an answer
+     * and a rejection record of a megabyte. The rest are counted ({@link #omitted()}).
+     */
+    public static final int MAX_VIOLATIONS = 10;
 
-    private final List<Violation> violations = new ArrayList<>();
+    private final List<Violation> violations = new ArrayList<>(2);
+    private int omitted;
 
     public List<Violation> violations() {
         return violations;
     }
 
+    /** Problems found beyond {@link #MAX_VIOLATIONS}, not listed. */
+    public int omitted() {
+        return omitted;
+    }
+
     public void violation(String reason, String path, String message) {
+        if (violations.size() >= MAX_VIOLATIONS) {
+            omitted++;
+            return;
+        }
         violations.add(new Violation(reason, path, message));
+    }
+
+    private void addAll(AvroJsonReader other) {
+        for (Violation v : other.violations) {
+            violation(v.reason(), v.path(), v.message());
+        }
+        omitted += other.omitted;
     }
 
     /** Reads a JSON object into a record. A missing or null node is read as an empty object. */
@@ -48,19 +67,36 @@ public final class AvroJsonReader {
             violation(Reasons.WRONG_TYPE, path, "expected an object, got " + describe(node));
             return record;
         }
-        if (node != null && node.isObject()) {
+        int before = violations.size();
+        int present = 0;
+        for (Schema.Field field : schema.getFields()) {
+            JsonNode value = node == null ? null : node.get(field.name());
+            if (value != null) {
+                present++;
+            }
+            record.put(field.pos(), readField(value, field, JsonPaths.child(path, field.name())));
+        }
+        // the keys the schema does not know are looked for only when the object has more keys than the schema's
+        // fields matched (a look-up per key per event otherwise); reported first, as they were found first
+        if (node != null && node.isObject() && node.size() > present) {
+            List<Violation> unknown = new ArrayList<>();
             for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (schema.getField(name) == null) {
-                    violation(Reasons.UNKNOWN_PROPERTY, JsonPaths.child(path, name),
-                            "'" + name + "' is not a property of " + schema.getName()
-                                    + "; known: " + fieldNames(schema));
+                    unknown.add(new Violation(Reasons.UNKNOWN_PROPERTY, JsonPaths.child(path, name),
+                            "'" + name + "' is not a property of " + schema.getName() + "; known: " + fieldNames(schema)));
                 }
             }
-        }
-        for (Schema.Field field : schema.getFields()) {
-            JsonNode value = node == null ? null : node.get(field.name());
-            record.put(field.pos(), readField(value, field, JsonPaths.child(path, field.name())));
+            List<Violation> after = new ArrayList<>(violations.subList(before, violations.size()));
+            violations.subList(before, violations.size()).clear();
+            int omittedBefore = omitted;
+            for (Violation v : unknown) {
+                violation(v.reason(), v.path(), v.message());
+            }
+            for (Violation v : after) {
+                violation(v.reason(), v.path(), v.message());
+            }
+            omitted = Math.max(omitted, omittedBefore);
         }
         return record;
     }
@@ -125,7 +161,7 @@ public final class AvroJsonReader {
 
     private Object readUnion(JsonNode node, Schema union, String path, int maxLength) {
         List<Schema> branches = union.getTypes();
-        List<Violation> firstFailure = null;
+        AvroJsonReader firstFailure = null;
         for (Schema branch : branches) {
             if (branch.getType() == Schema.Type.NULL) {
                 continue;
@@ -136,11 +172,11 @@ public final class AvroJsonReader {
                 return value;
             }
             if (firstFailure == null) {
-                firstFailure = attempt.violations;
+                firstFailure = attempt;
             }
         }
         if (firstFailure != null) {
-            violations.addAll(firstFailure);
+            addAll(firstFailure);
         }
         return null;
     }
@@ -169,11 +205,12 @@ public final class AvroJsonReader {
 
     private Object readLong(JsonNode node, Schema schema, String path) {
         LogicalType logical = schema.getLogicalType();
-        if (logical instanceof LogicalTypes.TimestampMillis && node.isTextual()) {
+        boolean timestamp = logical instanceof LogicalTypes.TimestampMillis;
+        if (timestamp && node.isTextual()) {
             try {
-                return parseTimestamp(node.textValue()).toEpochMilli();
-            } catch (DateTimeParseException e) {
-                violation(Reasons.INVALID_TIMESTAMP, path, "not an ISO-8601 date-time with offset: " + describe(node));
+                return Timestamps.parse(node.textValue());
+            } catch (Timestamps.InvalidTimestampException e) {
+                violation(Reasons.INVALID_TIMESTAMP, path, e.getMessage() + ": " + describe(node));
                 return null;
             }
         }
@@ -181,8 +218,16 @@ public final class AvroJsonReader {
             return wrongType(node, schema, path);
         }
         if (!node.canConvertToLong()) {
-            violation(Reasons.OUT_OF_RANGE, path, "outside the 64-bit integer range");
+            violation(timestamp ? Reasons.INVALID_TIMESTAMP : Reasons.OUT_OF_RANGE, path, "outside the 64-bit integer range");
             return null;
+        }
+        if (timestamp) {
+            try {
+                return Timestamps.checkRange(node.longValue());
+            } catch (Timestamps.InvalidTimestampException e) {
+                violation(Reasons.INVALID_TIMESTAMP, path, "epoch milliseconds " + e.getMessage());
+                return null;
+            }
         }
         return node.longValue();
     }
@@ -236,11 +281,6 @@ public final class AvroJsonReader {
     private Object wrongType(JsonNode node, Schema schema, String path) {
         violation(Reasons.WRONG_TYPE, path, "expected " + typeName(schema) + ", got " + describe(node));
         return null;
-    }
-
-    /** Parses an ISO-8601 date-time with offset ({@code 2026-11-26T10:15:30.123Z}). */
-    public static Instant parseTimestamp(String text) {
-        return OffsetDateTime.parse(text).toInstant();
     }
 
     private static boolean isIntegral(JsonNode node) {

@@ -1,6 +1,6 @@
 package io.veltrix.ingest.mapping;
 
-import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 
 /** The calls of the Segment tracking spec. */
@@ -23,8 +23,11 @@ public enum CallType {
         return wireName;
     }
 
+    private static final Map<String, CallType> BY_WIRE_NAME = Map.of("track", TRACK, "identify", IDENTIFY, "page", PAGE,
+            "screen", SCREEN, "group", GROUP, "alias", ALIAS);
+
     public static Optional<CallType> of(String wireName) {
-        return Arrays.stream(values()).filter(t -> t.wireName.equals(wireName)).findFirst();
+        return wireName == null ? Optional.empty() : Optional.ofNullable(BY_WIRE_NAME.get(wireName));
     }
 
     public static boolean isCallName(String eventType) {

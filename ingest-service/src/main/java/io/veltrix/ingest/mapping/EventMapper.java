@@ -1,13 +1,16 @@
 package io.veltrix.ingest.mapping;
 
-import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veltrix.schemas.EventCatalog;
 import io.veltrix.schemas.codec.RegisteredSchema;
+import io.veltrix.schemas.rules.EventRules;
+import io.veltrix.schemas.rules.RuleViolation;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -27,23 +30,18 @@ import org.apache.avro.generic.GenericRecord;
 public final class EventMapper {
 
     private static final String ENVELOPE = "envelope";
-    // where the Segment context keeps what the envelope takes (compiled once: parsing them per event showed in profiles)
-    private static final JsonPointer LIBRARY_NAME = JsonPointer.compile("/library/name");
-    private static final JsonPointer LIBRARY_VERSION = JsonPointer.compile("/library/version");
-    private static final JsonPointer IP = JsonPointer.compile("/ip");
-    private static final JsonPointer LOCALE = JsonPointer.compile("/locale");
-    private static final JsonPointer TIMEZONE = JsonPointer.compile("/timezone");
-    private static final JsonPointer USER_AGENT = JsonPointer.compile("/userAgent");
-    private static final JsonPointer APP_NAME = JsonPointer.compile("/app/name");
-    private static final JsonPointer APP_VERSION = JsonPointer.compile("/app/version");
-    private static final JsonPointer OS_NAME = JsonPointer.compile("/os/name");
-    private static final JsonPointer OS_VERSION = JsonPointer.compile("/os/version");
-    private static final JsonPointer DEVICE_MODEL = JsonPointer.compile("/device/model");
-    private static final JsonPointer DEVICE_TYPE = JsonPointer.compile("/device/type");
+    // where the Segment context keeps what the envelope takes: a key, and a key inside it (or null)
+    private static final String[] LIBRARY_NAME = {"library", "name"};
+    private static final String[] LIBRARY_VERSION = {"library", "version"};
+    private static final String[][] CONTEXT_FIELDS = {
+            {"locale", null}, {"timezone", null}, {"userAgent", null}, {"app", "name"}, {"app", "version"},
+            {"os", "name"}, {"os", "version"}, {"device", "model"}, {"device", "type"}};
+    private static final String[] CONTEXT_RECORD_FIELDS = {"locale", "timezone", "user_agent", "app_name", "app_version",
+            "os_name", "os_version", "device_model", "device_type"};
+    private static final String[] IP = {"ip", null};
 
     private final Function<String, Optional<RegisteredSchema>> schemas;
-    private final Duration maxFutureSkew;
-    private final Duration maxEventAge;
+    private final EventRules rules;
 
     /**
      * @param schemas the latest registered schema of an event type (may block; may throw when the registry
@@ -51,8 +49,8 @@ public final class EventMapper {
      */
     public EventMapper(Function<String, Optional<RegisteredSchema>> schemas, Duration maxFutureSkew, Duration maxEventAge) {
         this.schemas = schemas;
-        this.maxFutureSkew = maxFutureSkew;
-        this.maxEventAge = maxEventAge;
+        // the rules the processor applies too, with the same code: an event answered accepted is an event counted
+        this.rules = new EventRules(maxFutureSkew, maxEventAge);
     }
 
     public MappedEvent map(JsonNode message, String path, CallType defaultType, IngestContext context) {
@@ -71,8 +69,9 @@ public final class EventMapper {
         }
         String eventId = eventId(message, path, reader, assignedId);
         String playerId = playerId(message, path, reader);
-        String library = contextText(message, context.batchContext(), LIBRARY_NAME);
-        String libraryVersion = contextText(message, context.batchContext(), LIBRARY_VERSION);
+        JsonNode eventContext = message.get("context");
+        String library = contextText(eventContext, context.batchContext(), LIBRARY_NAME);
+        String libraryVersion = contextText(eventContext, context.batchContext(), LIBRARY_VERSION);
 
         Optional<CallType> type = callType(message, path, defaultType, reader);
         if (type.isEmpty()) {
@@ -96,7 +95,7 @@ public final class EventMapper {
             if (field.name().equals(ENVELOPE)) {
                 continue;
             }
-            String key = camelCase(field.name());
+            String key = jsonKey(field);
             JsonNode value = message.get(key);
             String fieldPath = JsonPaths.child(path, key);
             boolean isRecord = field.schema().getType() == Schema.Type.RECORD;
@@ -105,15 +104,66 @@ public final class EventMapper {
                     : reader.readField(value, field, fieldPath));
         }
         Schema.Field envelopeField = eventSchema.getField(ENVELOPE);
+        String timePath = null;
         if (envelopeField != null) {
+            String[] usedTimePath = new String[1];
             record.put(envelopeField.pos(), envelope(envelopeField.schema(), message, path, context, eventId, playerId,
-                    library, libraryVersion, reader));
+                    library, libraryVersion, reader, usedTimePath));
+            timePath = usedTimePath[0];
+        }
+        if (reader.violations().isEmpty() && envelopeField != null) {
+            Optional<RuleViolation> broken;
+            try {
+                broken = rules.check(record, Instant.now());
+            } catch (IllegalArgumentException e) {
+                // a registered schema whose envelope lacks what the pipeline keys and counts by
+                broken = Optional.of(new RuleViolation(Reasons.UNKNOWN_EVENT_TYPE, "$.event",
+                        "the schema registered for '" + eventType.get() + "' cannot be counted: " + e.getMessage()));
+            }
+            if (broken.isPresent()) {
+                RuleViolation v = broken.get();
+                reader.violation(v.reason(), rulePath(v.path(), path, message, timePath), v.message());
+            }
         }
         if (!reader.violations().isEmpty()) {
             return new MappedEvent(path, eventType.get(), eventId, playerId, schema.get(), null, library, libraryVersion,
-                    List.copyOf(reader.violations()));
+                    violations(reader));
         }
         return new MappedEvent(path, eventType.get(), eventId, playerId, schema.get(), record, library, libraryVersion, List.of());
+    }
+
+    /**
+     * Where in the request the value a rule refers to is: the rules name paths of the event as a client sends it
+     * ({@code $.properties.revenue}, {@code $.userId}, {@code $.timestamp}); here they become paths of this body
+     * ({@code $.batch[3].properties.revenue}), with the key that was actually sent.
+     */
+    static String rulePath(String rule, String eventPath, JsonNode message, String timePath) {
+        if (rule.equals("$.timestamp") || rule.equals("$.receivedAt")) {
+            return timePath != null ? timePath : eventPath;
+        }
+        if (rule.equals("$.userId") && !usable(message.get("userId")) && usable(message.get("anonymousId"))) {
+            return JsonPaths.child(eventPath, "anonymousId");
+        }
+        if (rule.equals("$.writeKey")) {
+            return eventPath;
+        }
+        return rule.startsWith("$.") ? eventPath + rule.substring(1) : eventPath;
+    }
+
+    private static boolean usable(JsonNode id) {
+        return id != null && (id.isIntegralNumber() || (id.isTextual() && !id.textValue().isBlank()));
+    }
+
+    private static List<Violation> violations(AvroJsonReader reader) {
+        List<Violation> found = reader.violations();
+        if (reader.omitted() == 0) {
+            return List.copyOf(found);
+        }
+        List<Violation> listed = new java.util.ArrayList<>(found);
+        Violation last = listed.remove(listed.size() - 1);
+        listed.add(new Violation(last.reason(), last.path(), last.message() + " (and " + reader.omitted()
+                + " more problems, not listed)"));
+        return List.copyOf(listed);
     }
 
     /** The event type and player a message claims, without validating anything. */
@@ -173,7 +223,7 @@ public final class EventMapper {
             reader.violation(Reasons.MISSING_REQUIRED_FIELD, eventPath, "a track call needs 'event', the event name");
             return Optional.empty();
         }
-        Optional<String> eventType = event.isTextual() ? EventCatalog.normalize(event.textValue()) : Optional.empty();
+        Optional<String> eventType = event.isTextual() ? normalized(event.textValue()) : Optional.empty();
         if (eventType.isEmpty()) {
             reader.violation(Reasons.INVALID_EVENT_NAME, eventPath, "an event name is letters, digits, spaces, '-' or '_', "
                     + "starting with a letter, at most " + EventCatalog.MAX_EVENT_TYPE_LENGTH + " characters; got "
@@ -217,7 +267,8 @@ public final class EventMapper {
 
     private static String identity(JsonNode message, String key, String path, AvroJsonReader reader) {
         JsonNode id = message.get(key);
-        if (id == null || id.isNull() || (id.isTextual() && id.textValue().isEmpty())) {
+        // white space alone identifies nobody: as if absent (the other id, or missing_identity)
+        if (id == null || id.isNull() || (id.isTextual() && id.textValue().isBlank())) {
             return null;
         }
         String idPath = JsonPaths.child(path, key);
@@ -240,87 +291,170 @@ public final class EventMapper {
     private static final int MAX_ID_LENGTH = 128;
 
     private GenericRecord envelope(Schema schema, JsonNode message, String path, IngestContext context, String eventId,
-                                   String playerId, String library, String libraryVersion, AvroJsonReader reader) {
-        Instant receivedAt = context.receivedAt();
+                                   String playerId, String library, String libraryVersion, AvroJsonReader reader,
+                                   String[] timePath) {
+        long receivedAt = context.receivedAt().toEpochMilli();
         String timestampKey = message.hasNonNull("timestamp") ? "timestamp" : "originalTimestamp";
-        Instant timestamp = instant(message.get(timestampKey), JsonPaths.child(path, timestampKey), reader);
+        Long timestamp = millis(message.get(timestampKey), JsonPaths.child(path, timestampKey), reader);
         JsonNode sentAtNode = message.hasNonNull("sentAt") ? message.get("sentAt") : context.batchSentAt();
-        Instant sentAt = instant(sentAtNode, JsonPaths.child(path, "sentAt"), reader);
+        Long sentAt = millis(sentAtNode, JsonPaths.child(path, "sentAt"), reader);
 
-        // Segment's clock-skew correction: the client's clock may be wrong, the gap it measured is not
-        Instant occurredAt = timestamp == null ? receivedAt
-                : sentAt == null ? timestamp : receivedAt.minus(Duration.between(timestamp, sentAt));
-        String timePath = JsonPaths.child(path, timestamp == null ? "sentAt" : timestampKey);
-        if (occurredAt.isAfter(receivedAt.plus(maxFutureSkew))) {
-            reader.violation(Reasons.TIMESTAMP_IN_FUTURE, timePath, "the event would have happened at " + occurredAt
-                    + ", after it arrived (" + receivedAt + "); at most " + maxFutureSkew + " ahead is accepted");
-        } else if (occurredAt.isBefore(receivedAt.minus(maxEventAge))) {
-            reader.violation(Reasons.TIMESTAMP_TOO_OLD, timePath, "the event happened at " + occurredAt
-                    + ", more than " + maxEventAge + " before it arrived");
+        // Segment's clock-skew correction: the client's clock may be wrong, the gap it measured is not. Every value
+        // lies within the years 0001-9999 (Timestamps), so this arithmetic cannot overflow; the EventRules then
+        // refuse an event that lands too far in the future or the past
+        long occurredAt = timestamp == null ? receivedAt
+                : sentAt == null ? timestamp : receivedAt - (sentAt - timestamp);
+        timePath[0] = JsonPaths.child(path, timestamp == null ? "sentAt" : timestampKey);
+
+        // by position (a layout per envelope schema version): a put by name is a hash look-up, twenty per event
+        EnvelopeLayout layout = EnvelopeLayout.of(schema);
+        GenericRecord envelope = new GenericData.Record(schema);
+        JsonNode eventContext = message.get("context");
+        layout.put(envelope, layout.eventId, eventId);
+        layout.put(envelope, layout.playerId, playerId);
+        layout.put(envelope, layout.userId, textOrNull(message.get("userId")));
+        layout.put(envelope, layout.anonymousId, textOrNull(message.get("anonymousId")));
+        layout.put(envelope, layout.occurredAt, occurredAt);
+        layout.put(envelope, layout.originalTimestamp, timestamp);
+        layout.put(envelope, layout.sentAt, sentAt);
+        layout.put(envelope, layout.receivedAt, receivedAt);
+        layout.put(envelope, layout.sourceId, context.sourceId());
+        layout.put(envelope, layout.writeKeyId, context.writeKeyId());
+
+        if (layout.library != null) {
+            GenericRecord libraryRecord = new GenericData.Record(layout.library);
+            layout.put(libraryRecord, layout.libraryName, library == null ? "unknown" : library);
+            layout.put(libraryRecord, layout.libraryVersion, libraryVersion);
+            layout.put(envelope, layout.libraryPosition, libraryRecord);
         }
 
-        GenericRecord envelope = new GenericData.Record(schema);
-        envelope.put("event_id", eventId);
-        envelope.put("player_id", playerId);
-        envelope.put("user_id", textOrNull(message.get("userId")));
-        envelope.put("anonymous_id", textOrNull(message.get("anonymousId")));
-        envelope.put("occurred_at", occurredAt.toEpochMilli());
-        envelope.put("original_timestamp", timestamp == null ? null : timestamp.toEpochMilli());
-        envelope.put("sent_at", sentAt == null ? null : sentAt.toEpochMilli());
-        envelope.put("received_at", receivedAt.toEpochMilli());
-        envelope.put("source_id", context.sourceId());
-        envelope.put("write_key_id", context.writeKeyId());
-
-        Schema librarySchema = schema.getField("library").schema();
-        GenericRecord libraryRecord = new GenericData.Record(librarySchema);
-        libraryRecord.put("name", library == null ? "unknown" : library);
-        libraryRecord.put("version", libraryVersion);
-        envelope.put("library", libraryRecord);
-
-        Schema contextSchema = schema.getField("context").schema();
-        GenericRecord contextRecord = new GenericData.Record(contextSchema);
-        JsonNode batch = context.batchContext();
-        String ip = contextText(message, batch, IP);
-        contextRecord.put("ip", ip != null ? ip : context.clientIp());
-        contextRecord.put("locale", contextText(message, batch, LOCALE));
-        contextRecord.put("timezone", contextText(message, batch, TIMEZONE));
-        contextRecord.put("user_agent", contextText(message, batch, USER_AGENT));
-        contextRecord.put("app_name", contextText(message, batch, APP_NAME));
-        contextRecord.put("app_version", contextText(message, batch, APP_VERSION));
-        contextRecord.put("os_name", contextText(message, batch, OS_NAME));
-        contextRecord.put("os_version", contextText(message, batch, OS_VERSION));
-        contextRecord.put("device_model", contextText(message, batch, DEVICE_MODEL));
-        contextRecord.put("device_type", contextText(message, batch, DEVICE_TYPE));
-        envelope.put("context", contextRecord);
+        if (layout.context != null) {
+            GenericRecord contextRecord = new GenericData.Record(layout.context);
+            JsonNode batch = context.batchContext();
+            String ip = contextText(eventContext, batch, IP);
+            layout.put(contextRecord, layout.ip, ip != null ? ip : context.clientIp());
+            for (int i = 0; i < CONTEXT_FIELDS.length; i++) {
+                layout.put(contextRecord, layout.contextFields[i], contextText(eventContext, batch, CONTEXT_FIELDS[i]));
+            }
+            layout.put(envelope, layout.contextPosition, contextRecord);
+        }
         return envelope;
     }
 
-    private static Instant instant(JsonNode node, String path, AvroJsonReader reader) {
+    private static Long millis(JsonNode node, String path, AvroJsonReader reader) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
-        if (node.isIntegralNumber()) {
-            return Instant.ofEpochMilli(node.longValue());
-        }
-        if (node.isTextual()) {
-            try {
-                return AvroJsonReader.parseTimestamp(node.textValue());
-            } catch (DateTimeParseException e) {
-                // reported below
+        try {
+            if (node.isIntegralNumber() && node.canConvertToLong()) {
+                return Timestamps.checkRange(node.longValue());
             }
+            if (node.isTextual()) {
+                return Timestamps.parse(node.textValue());
+            }
+        } catch (Timestamps.InvalidTimestampException e) {
+            reader.violation(Reasons.INVALID_TIMESTAMP, path, "expected an ISO-8601 date-time with offset "
+                    + "(2026-11-26T10:15:30.000Z) or epoch milliseconds, " + e.getMessage() + ": "
+                    + AvroJsonReader.describe(node));
+            return null;
         }
         reader.violation(Reasons.INVALID_TIMESTAMP, path, "expected an ISO-8601 date-time with offset "
-                + "(2026-11-26T10:15:30.000Z), got " + AvroJsonReader.describe(node));
+                + "(2026-11-26T10:15:30.000Z) or epoch milliseconds, got " + AvroJsonReader.describe(node));
         return null;
     }
 
     /** A field of the event's own context, else of the batch context, as text (scalars only). */
-    private static String contextText(JsonNode message, JsonNode batchContext, JsonPointer field) {
-        String value = textOrNull(message.path("context").at(field));
+    private static String contextText(JsonNode eventContext, JsonNode batchContext, String[] field) {
+        String value = textOrNull(at(eventContext, field));
         if (value == null && batchContext != null) {
-            value = textOrNull(batchContext.at(field));
+            value = textOrNull(at(batchContext, field));
         }
         return value;
+    }
+
+    private static JsonNode at(JsonNode context, String[] field) {
+        if (context == null || !context.isObject()) {
+            return null;
+        }
+        JsonNode first = context.get(field[0]);
+        return field[1] == null || first == null || !first.isObject() ? (field[1] == null ? first : null) : first.get(field[1]);
+    }
+
+    /** Where each envelope field is in one version of the envelope schema (-1: absent in that version). */
+    private static final class EnvelopeLayout {
+        private static volatile Map<Schema, EnvelopeLayout> LAYOUTS = new IdentityHashMap<>();
+
+        final int eventId;
+        final int playerId;
+        final int userId;
+        final int anonymousId;
+        final int occurredAt;
+        final int originalTimestamp;
+        final int sentAt;
+        final int receivedAt;
+        final int sourceId;
+        final int writeKeyId;
+        final int libraryPosition;
+        final Schema library;
+        final int libraryName;
+        final int libraryVersion;
+        final int contextPosition;
+        final Schema context;
+        final int ip;
+        final int[] contextFields;
+
+        private EnvelopeLayout(Schema envelope) {
+            eventId = pos(envelope, "event_id");
+            playerId = pos(envelope, "player_id");
+            userId = pos(envelope, "user_id");
+            anonymousId = pos(envelope, "anonymous_id");
+            occurredAt = pos(envelope, "occurred_at");
+            originalTimestamp = pos(envelope, "original_timestamp");
+            sentAt = pos(envelope, "sent_at");
+            receivedAt = pos(envelope, "received_at");
+            sourceId = pos(envelope, "source_id");
+            writeKeyId = pos(envelope, "write_key_id");
+            libraryPosition = pos(envelope, "library");
+            library = libraryPosition < 0 ? null : envelope.getField("library").schema();
+            libraryName = library == null ? -1 : pos(library, "name");
+            libraryVersion = library == null ? -1 : pos(library, "version");
+            contextPosition = pos(envelope, "context");
+            context = contextPosition < 0 ? null : envelope.getField("context").schema();
+            ip = context == null ? -1 : pos(context, "ip");
+            contextFields = new int[CONTEXT_RECORD_FIELDS.length];
+            for (int i = 0; i < contextFields.length; i++) {
+                contextFields[i] = context == null ? -1 : pos(context, CONTEXT_RECORD_FIELDS[i]);
+            }
+        }
+
+        /**
+         * The layout of a schema instance, found by identity: Avro's Schema.hashCode walks the whole schema on every
+         * call (8 % of ingest's CPU when this was a hash map keyed by the schema).
+         */
+        static EnvelopeLayout of(Schema envelope) {
+            Map<Schema, EnvelopeLayout> known = LAYOUTS;
+            EnvelopeLayout layout = known.get(envelope);
+            if (layout == null) {
+                layout = new EnvelopeLayout(envelope);
+                synchronized (EnvelopeLayout.class) {
+                    Map<Schema, EnvelopeLayout> copy = new IdentityHashMap<>(LAYOUTS.size() < 1_000 ? LAYOUTS : Map.of());
+                    copy.put(envelope, layout);
+                    LAYOUTS = copy;
+                }
+            }
+            return layout;
+        }
+
+        void put(GenericRecord record, int position, Object value) {
+            if (position >= 0) {
+                record.put(position, value);
+            }
+        }
+
+        private static int pos(Schema schema, String name) {
+            Schema.Field field = schema.getField(name);
+            return field == null ? -1 : field.pos();
+        }
     }
 
     private static String textOrNull(JsonNode node) {
@@ -329,6 +463,38 @@ public final class EventMapper {
         }
         String text = node.asText();
         return text.isEmpty() ? null : text;
+    }
+
+    /**
+     * Event names as clients send them, normalized: a regular expression per event showed in profiles, and clients
+     * send few distinct names. At most {@link #MAX_CACHED_NAMES} are kept (anyone may send made-up names).
+     */
+    private static Optional<String> normalized(String name) {
+        Optional<String> known = NAMES.get(name);
+        if (known != null) {
+            return known;
+        }
+        Optional<String> type = EventCatalog.normalize(name);
+        if (NAMES.size() < MAX_CACHED_NAMES) {
+            NAMES.put(name, type);
+        }
+        return type;
+    }
+
+    private static final int MAX_CACHED_NAMES = 1024;
+    private static final Map<String, Optional<String>> NAMES = new ConcurrentHashMap<>();
+    private static final Map<String, String> JSON_KEYS = new ConcurrentHashMap<>();
+
+    /** The JSON key of a field ({@code previous_id} → {@code previousId}), computed once per field name. */
+    private static String jsonKey(Schema.Field field) {
+        String key = JSON_KEYS.get(field.name());
+        if (key == null) {
+            key = camelCase(field.name());
+            if (JSON_KEYS.size() < 10_000) {
+                JSON_KEYS.put(field.name(), key);
+            }
+        }
+        return key;
     }
 
     /** {@code previous_id} → {@code previousId}. */
@@ -349,6 +515,6 @@ public final class EventMapper {
     private static MappedEvent refused(String path, String eventType, String eventId, String playerId, String library,
                                        String libraryVersion, AvroJsonReader reader) {
         return new MappedEvent(path, eventType, eventId, playerId, null, null, library, libraryVersion,
-                List.copyOf(reader.violations()));
+                violations(reader));
     }
 }

@@ -1,5 +1,7 @@
 package io.veltrix.ingest.mapping;
 
+import io.veltrix.schemas.rules.EventRules;
+
 /** The reason codes of refused events and requests: stable, documented in the README, used in metrics. */
 public final class Reasons {
 
@@ -11,6 +13,13 @@ public final class Reasons {
     public static final String EMPTY_BATCH = "empty_batch";
     public static final String INVALID_REQUEST = "invalid_request";
     public static final String UNAUTHORIZED = "unauthorized";
+    public static final String DUPLICATE_KEY = "duplicate_key";
+    public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+    public static final String RATE_LIMITED = "rate_limited";
+    public static final String SATURATED = "saturated";
+    public static final String TOO_MANY_EVENTS = "too_many_events";
+    public static final String REGISTRY_UNAVAILABLE = "registry_unavailable";
+    public static final String BROKER_UNAVAILABLE = "broker_unavailable";
 
     // event level
     public static final String EVENT_TOO_LARGE = "event_too_large";
@@ -29,6 +38,13 @@ public final class Reasons {
     public static final String INVALID_TIMESTAMP = "invalid_timestamp";
     public static final String TIMESTAMP_IN_FUTURE = "timestamp_in_future";
     public static final String TIMESTAMP_TOO_OLD = "timestamp_too_old";
+    // the rules shared with the processor (io.veltrix.schemas.rules.EventRules): the same codes there and here
+    public static final String INVALID_NUMBER = EventRules.INVALID_NUMBER;
+    public static final String NUMBER_OUT_OF_RANGE = EventRules.NUMBER_OUT_OF_RANGE;
+    public static final String INVALID_CHARACTER = EventRules.INVALID_CHARACTER;
+    public static final String MISSING_EVENT_ID = EventRules.MISSING_EVENT_ID;
+    /** The summary record of a request's rejections beyond the per-request limit. */
+    public static final String REJECTIONS_NOT_KEPT = "rejections_not_kept";
 
     private Reasons() {
     }

@@ -18,8 +18,56 @@ import java.util.List;
  */
 public final class RequestParser {
 
-    /** One event of the request: its JSON and its bytes as received. */
-    public record RawEvent(int index, String path, JsonNode node, byte[] raw) {
+    /**
+     * One event of the request: its JSON and its bytes as received. The bytes are copied out of the body only when
+     * asked for (a refused event's record); most events are accepted and only their size is needed.
+     */
+    public static final class RawEvent {
+        private final int index;
+        private final JsonNode node;
+        private final byte[] body;
+        private final int start;
+        private final int end;
+        private String path;
+
+        public RawEvent(int index, String path, JsonNode node, byte[] raw) {
+            this(index, node, raw, 0, raw.length);
+            this.path = path;
+        }
+
+        RawEvent(int index, JsonNode node, byte[] body, int start, int end) {
+            this.index = index;
+            this.node = node;
+            this.body = body;
+            this.start = start;
+            this.end = end;
+        }
+
+        public int index() {
+            return index;
+        }
+
+        /** The JSON path of the event in the body ({@code $.batch[3]}, or {@code $}). */
+        public String path() {
+            if (path == null) {
+                path = JsonPaths.index("$.batch", index);
+            }
+            return path;
+        }
+
+        public JsonNode node() {
+            return node;
+        }
+
+        /** The event's bytes as received. */
+        public byte[] raw() {
+            return start == 0 && end == body.length ? body : Arrays.copyOfRange(body, start, end);
+        }
+
+        /** How many bytes the event is, as received. */
+        public int size() {
+            return end - start;
+        }
     }
 
     /**
@@ -73,7 +121,7 @@ public final class RequestParser {
 
     /** {@code POST /v1/batch}: {@code {"batch": [...], "writeKey"?, "sentAt"?, "context"?}}. */
     public ParsedRequest parseBatch(byte[] body) throws InvalidRequestException {
-        try (JsonParser parser = mapper.createParser(body)) {
+        try (JsonParser parser = strict(mapper.createParser(body))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidRequestException(Reasons.INVALID_REQUEST, JsonPaths.ROOT,
                         "a batch request is a JSON object with a 'batch' array");
@@ -111,8 +159,11 @@ public final class RequestParser {
 
     /** {@code POST /v1/track} and the other single-event endpoints: the body is the event. */
     public ParsedRequest parseSingle(byte[] body) throws InvalidRequestException {
-        try {
-            JsonNode node = mapper.readTree(body);
+        try (JsonParser parser = strict(mapper.createParser(body))) {
+            JsonNode node = mapper.readTree(parser);
+            if (node != null && parser.nextToken() != null) {
+                throw new InvalidRequestException(Reasons.MALFORMED_JSON, JsonPaths.ROOT, "unexpected content after the JSON object");
+            }
             if (node == null || !node.isObject()) {
                 throw new InvalidRequestException(Reasons.INVALID_REQUEST, JsonPaths.ROOT, "the body must be one event, a JSON object");
             }
@@ -134,16 +185,28 @@ public final class RequestParser {
             int start = (int) parser.currentTokenLocation().getByteOffset();
             JsonNode node = mapper.readTree(parser);
             int end = (int) parser.currentLocation().getByteOffset();
-            int index = events.size();
-            events.add(new RawEvent(index, JsonPaths.index("$.batch", index), node, Arrays.copyOfRange(body, start, end)));
+            events.add(new RawEvent(events.size(), node, body, start, end));
         }
         return events;
+    }
+
+    /**
+     * A key twice in one object is refused: JSON parsers disagree on which value wins (a second {@code "batch"} would
+     * silently drop the first array's events), so the request is ambiguous.
+     */
+    private static JsonParser strict(JsonParser parser) {
+        return parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     private static InvalidRequestException malformed(JsonProcessingException e) {
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String original = String.valueOf(e.getOriginalMessage());
+        if (original.startsWith("Duplicate field")) {
+            return new InvalidRequestException(Reasons.DUPLICATE_KEY, JsonPaths.ROOT,
+                    "the body has a key twice in one object" + where + " (" + original + "): the request is ambiguous");
+        }
         return new InvalidRequestException(Reasons.MALFORMED_JSON, JsonPaths.ROOT,
-                "the body is not valid JSON" + where + ": " + e.getOriginalMessage());
+                "the body is not valid JSON" + where + ": " + (original.length() > 300 ? original.substring(0, 300) : original));
     }
 }

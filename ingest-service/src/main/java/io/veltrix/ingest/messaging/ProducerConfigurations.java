@@ -13,6 +13,9 @@ import org.apache.pulsar.client.impl.conf.ProducerConfigurationData;
 @ApplicationScoped
 public class ProducerConfigurations {
 
+    /** How long a producer waits to fill a batch. */
+    static final long BATCHING_DELAY_MICROS = TimeUnit.MILLISECONDS.toMicros(2);
+
     private final IngestConfig config;
 
     public ProducerConfigurations(IngestConfig config) {
@@ -44,7 +47,7 @@ public class ProducerConfigurations {
         // ingest replica (or the processor, which also writes events.rejected) could then not connect at all.
         data.setProducerName("ingest-" + channel + "-" + UUID.randomUUID());
         data.setBatcherBuilder(BatcherBuilder.KEY_BASED);
-        data.setBatchingMaxPublishDelayMicros(TimeUnit.MILLISECONDS.toMicros(2));
+        data.setBatchingMaxPublishDelayMicros(BATCHING_DELAY_MICROS);
         // fail fast when the broker is gone: the request answers 503 instead of hanging (the only publish timeout:
         // no timer per event)
         data.setSendTimeoutMs((int) config.publishTimeout().toMillis());

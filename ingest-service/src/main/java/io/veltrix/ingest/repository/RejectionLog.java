@@ -8,8 +8,8 @@ import io.veltrix.schemas.Topics;
 import io.veltrix.schemas.codec.CodecException;
 import io.veltrix.schemas.codec.DecodedEvent;
 import io.veltrix.schemas.codec.RegistryCodec;
+import io.veltrix.schemas.rejection.RejectedEvents;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -106,41 +106,10 @@ public class RejectionLog {
     private StoredRejection read(Message<byte[]> message) {
         DecodedEvent decoded = codec.decode(message.getValue());
         GenericRecord r = decoded.record();
-        if (!"io.veltrix.pipeline.RejectedEvent".equals(r.getSchema().getFullName())) {
+        if (!RejectedEvents.FULL_NAME.equals(r.getSchema().getFullName())) {
             throw new CodecException(CodecException.Kind.MALFORMED, "not a RejectedEvent: " + r.getSchema().getFullName(), null);
         }
-        return new StoredRejection(message.getMessageId().toString(), text(r, "rejection_id"), text(r, "stage"),
-                text(r, "reason"), text(r, "path"), text(r, "message"), text(r, "event_type"), text(r, "event_id"),
-                text(r, "player_id"), text(r, "source_id"), text(r, "write_key_id"), text(r, "library_name"),
-                text(r, "library_version"), text(r, "schema_version"), instant(r, "received_at"),
-                instant(r, "rejected_at"), text(r, "payload_format"), bytes(r, "payload"),
+        return StoredRejection.of(message.getMessageId().toString(), RejectedEvents.fromRecord(r),
                 Map.copyOf(message.getProperties()));
-    }
-
-    /** A field's value as text; null when absent in the writer's version of the schema. */
-    private static String text(GenericRecord record, String field) {
-        if (record.getSchema().getField(field) == null) {
-            return null;
-        }
-        Object value = record.get(field);
-        return value == null ? null : value.toString();
-    }
-
-    private static Instant instant(GenericRecord record, String field) {
-        if (record.getSchema().getField(field) == null || record.get(field) == null) {
-            return Instant.EPOCH;
-        }
-        Object value = record.get(field);
-        return value instanceof Instant instant ? instant : Instant.ofEpochMilli(((Number) value).longValue());
-    }
-
-    private static byte[] bytes(GenericRecord record, String field) {
-        if (record.getSchema().getField(field) == null || record.get(field) == null) {
-            return new byte[0];
-        }
-        ByteBuffer buffer = ((ByteBuffer) record.get(field)).duplicate();
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
     }
 }

@@ -34,12 +34,12 @@ public class AdminAuth {
     public void require(String authorization, Access access) {
         String token = bearer(authorization);
         if (token == null) {
-            throw new RequestRefusedException(401, "unauthorized", JsonPaths.ROOT,
+            throw new RequestRefusedException(RequestRefusedException.Refusal.UNAUTHORIZED, "unauthorized", JsonPaths.ROOT,
                     "send the admin token as 'Authorization: Bearer <token>'").challenge(CHALLENGE);
         }
         boolean granted = matches(adminToken, token) || (access == Access.READ && matches(readToken, token));
         if (!granted) {
-            throw new RequestRefusedException(403, "forbidden", JsonPaths.ROOT, adminToken.isEmpty()
+            throw new RequestRefusedException(RequestRefusedException.Refusal.FORBIDDEN, "forbidden", JsonPaths.ROOT, adminToken.isEmpty()
                     ? "the admin API is disabled: set veltrix.ingest.admin-token"
                     : "this token does not allow this call");
         }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.common.annotation.Blocking;
 import io.veltrix.ingest.config.IngestConfig;
 import io.veltrix.ingest.mapping.Reasons;
-import io.veltrix.ingest.service.RejectionSummaryService;
-import io.veltrix.ingest.service.ReplayService;
+import io.veltrix.ingest.service.summary.RejectionSummaryService;
+import io.veltrix.ingest.service.replay.ReplayService;
 import io.veltrix.ingest.service.RequestRefusedException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -128,7 +128,7 @@ public class AdminResource {
         try {
             request = json == null || json.length == 0 ? null : mapper.readValue(json, ReplayRequest.class);
         } catch (IOException e) {
-            throw new RequestRefusedException(400, Reasons.MALFORMED_JSON, "$", "the body is not a replay request: "
+            throw new RequestRefusedException(RequestRefusedException.Refusal.INVALID, Reasons.MALFORMED_JSON, "$", "the body is not a replay request: "
                     + e.getMessage());
         }
         if (request == null || request.from() == null) {
@@ -181,6 +181,6 @@ public class AdminResource {
     }
 
     private static RequestRefusedException invalid(String path, String message) {
-        return new RequestRefusedException(400, Reasons.INVALID_REQUEST, path, message);
+        return new RequestRefusedException(RequestRefusedException.Refusal.INVALID, Reasons.INVALID_REQUEST, path, message);
     }
 }

@@ -2,7 +2,7 @@ package io.veltrix.ingest.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.veltrix.ingest.mapping.Violation;
-import io.veltrix.ingest.service.IngestOutcome;
+import io.veltrix.ingest.service.tracking.IngestOutcome;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;

@@ -1,7 +1,7 @@
 package io.veltrix.ingest.rest;
 
-import io.veltrix.ingest.service.RejectionSummary;
-import io.veltrix.ingest.service.RejectionSummaryService;
+import io.veltrix.ingest.service.summary.RejectionSummary;
+import io.veltrix.ingest.service.summary.RejectionSummaryService;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.veltrix.ingest.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.veltrix.ingest.service.ReplayService;
+import io.veltrix.ingest.service.replay.ReplayService;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

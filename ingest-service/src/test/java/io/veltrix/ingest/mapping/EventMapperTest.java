@@ -168,7 +168,50 @@ class EventMapperTest {
                 Arguments.of("timestamp far in the past", variant("/sentAt", null).replace("2026-11-26T11:59:00Z", "2020-01-01T00:00:00Z"),
                         Reasons.TIMESTAMP_TOO_OLD, "$.batch[0].timestamp"),
                 Arguments.of("number out of range", variant("/properties/coins", new java.math.BigInteger("123456789012345678901234567890")),
-                        Reasons.OUT_OF_RANGE, "$.batch[0].properties.coins"));
+                        Reasons.OUT_OF_RANGE, "$.batch[0].properties.coins"),
+                // the rules shared with the processor (EventRules): what is accepted is counted
+                Arguments.of("number outside the range the schema declares", variant("/properties/coins", -5),
+                        Reasons.NUMBER_OUT_OF_RANGE, "$.batch[0].properties.coins"),
+                Arguments.of("a userId of white space only", variant("/userId", "   "),
+                        Reasons.MISSING_IDENTITY, "$.batch[0].userId"),
+                Arguments.of("U+0000 in the userId", variant("/userId", "player\u0000-1"),
+                        Reasons.INVALID_CHARACTER, "$.batch[0].userId"),
+                Arguments.of("a lone surrogate in the messageId", variant("/messageId", "m-\ud800"),
+                        Reasons.INVALID_CHARACTER, "$.batch[0].messageId"),
+                Arguments.of("a lone surrogate in a property", variant("/properties/treasure_id", "t-\udc00"),
+                        Reasons.INVALID_CHARACTER, "$.batch[0].properties.treasure_id"),
+                Arguments.of("U+0000 in an anonymousId", variant("/userId", null).replace("\"messageId\"",
+                                "\"anonymousId\":\"a\\u0000\",\"messageId\""),
+                        Reasons.INVALID_CHARACTER, "$.batch[0].anonymousId"),
+                Arguments.of("a year beyond what a timestamp can hold", variant("/timestamp", "+300000000-01-01T00:00:00Z"),
+                        Reasons.INVALID_TIMESTAMP, "$.batch[0].timestamp"),
+                Arguments.of("epoch milliseconds beyond any year", variant("/sentAt", new java.math.BigInteger("100000000000000000000")),
+                        Reasons.INVALID_TIMESTAMP, "$.batch[0].sentAt"),
+                Arguments.of("sentAt long before the timestamp", variant("/sentAt", "0001-01-01T00:00:00Z"),
+                        Reasons.TIMESTAMP_IN_FUTURE, "$.batch[0].timestamp"),
+                Arguments.of("epoch milliseconds as a fraction", variant("/timestamp", 1.5e12),
+                        Reasons.INVALID_TIMESTAMP, "$.batch[0].timestamp"));
+    }
+
+    @Test
+    void refusesAnInfiniteNumberAsTheProcessorWould() throws Exception {
+        // 1e400 is read as Infinity: accepted, it could never be counted
+        String json = VALID.replace("\"coins\":120", "\"coins\":1e400");
+        MappedEvent event = map(json);
+        assertFalse(event.valid());
+        assertEquals(Reasons.WRONG_TYPE, event.firstViolation().reason(), "an integer property takes no 1e400");
+    }
+
+    @Test
+    void listsAtMostTenProblemsOfAnEvent() {
+        StringBuilder extra = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            extra.append(",\"unknown_").append(i).append("\":1");
+        }
+        MappedEvent event = map(VALID.replace("\"coins\":120", "\"coins\":120" + extra));
+        assertEquals(AvroJsonReader.MAX_VIOLATIONS, event.violations().size());
+        assertTrue(event.violations().get(9).message().endsWith("(and 490 more problems, not listed)"),
+                event.violations().get(9).message());
     }
 
     @ParameterizedTest(name = "{0}")

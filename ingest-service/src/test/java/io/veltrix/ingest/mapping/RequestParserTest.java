@@ -36,6 +36,13 @@ class RequestParserTest {
         assertReason(Reasons.INVALID_REQUEST, "[1,2]");
     }
 
+    @org.junit.jupiter.api.Test
+    void refusesAKeyTwiceInAnObject() {
+        // a second "batch" would silently drop the first array's events
+        assertReason(Reasons.DUPLICATE_KEY, "{\"batch\":[{\"type\":\"page\",\"userId\":\"a\"}],\"batch\":[]}");
+        assertReason(Reasons.DUPLICATE_KEY, "{\"batch\":[{\"type\":\"page\",\"userId\":\"a\",\"userId\":\"b\"}]}");
+    }
+
     private void assertReason(String reason, String body) {
         RequestParser.InvalidRequestException e = assertThrows(RequestParser.InvalidRequestException.class,
                 () -> parser.parseBatch(body.getBytes(StandardCharsets.UTF_8)));

@@ -23,7 +23,8 @@ class OperabilityTest {
                 .then().statusCode(200)
                 .body("paths.keySet()", hasItems("/v1/batch", "/v1/import", "/v1/track", "/v1/identify", "/v1/page",
                         "/v1/screen", "/v1/group", "/v1/alias", "/admin/v1/replay", "/admin/v1/rejections/summary"))
-                .body("paths['/v1/batch'].post.responses.keySet()", hasItems("200", "400", "401", "413", "429", "503"))
+                .body("paths['/v1/batch'].post.responses.keySet()", hasItems("200", "400", "401", "413", "415", "429", "503"))
+                .body("paths.keySet()", org.hamcrest.Matchers.not(hasItems("/v1/t")))
                 .body("paths['/v1/track'].post.responses.keySet()", hasItems("200", "400", "401", "413", "429", "503"))
                 .body("paths['/admin/v1/replay'].post.responses.keySet()", hasItems("200", "401", "403", "409", "503"))
                 .body("components.schemas.IngestResponse", notNullValue())
@@ -40,7 +41,8 @@ class OperabilityTest {
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("schema-registry"))
                 .body("checks.find { it.name == 'schema-registry' }.status", equalTo("UP"))
-                .body("checks.find { it.name.contains('Messaging') }.data.events-raw", equalTo("[OK]"));
+                .body("checks.find { it.name.contains('Messaging') }.data.events-raw", equalTo("[OK]"))
+                .body("checks.find { it.name == 'events-raw-producer' }.status", equalTo("UP"));
     }
 
     @Test
@@ -56,6 +58,10 @@ class OperabilityTest {
                 .body(containsString("veltrix_ingest_request_size_bytes"))
                 .body(containsString("veltrix_ingest_request_decoded_size_bytes"))
                 .body(containsString("veltrix_ingest_inflight_events"))
+                .body(containsString("veltrix_ingest_inflight_bytes"))
+                .body(containsString("veltrix_ingest_limited_total{limit=\"events_per_second\"}"))
+                .body(containsString("veltrix_ingest_limited_total{limit=\"in_flight_bytes\"}"))
+                .body(containsString("veltrix_ingest_rejections_not_kept_total"))
                 .body(containsString("veltrix_ingest_write_keys"));
     }
 }

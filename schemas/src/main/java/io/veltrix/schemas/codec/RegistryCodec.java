@@ -8,6 +8,7 @@ import io.apicurio.registry.resolver.SchemaLookupResult;
 import io.apicurio.registry.resolver.config.SchemaResolverConfig;
 import io.apicurio.registry.resolver.strategy.ArtifactReference;
 import io.apicurio.registry.rest.client.RegistryClient;
+import io.apicurio.registry.rest.client.models.ArtifactSearchResults;
 import io.apicurio.registry.rest.client.models.VersionMetaData;
 import io.apicurio.registry.serde.Default4ByteIdHandler;
 import io.apicurio.registry.serde.IdHandler;
@@ -23,6 +24,8 @@ import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -99,6 +102,27 @@ public final class RegistryCodec implements AutoCloseable {
         }
         Schema schema = schemaByContentId(meta.getContentId());
         return Optional.of(new RegisteredSchema(groupId, artifactId, meta.getVersion(), meta.getContentId(), schema));
+    }
+
+    /**
+     * The ids of the artifacts of a group (an event catalogue: one artifact per event type), at most {@code limit}.
+     * Blocking. Added for ingest's catalogue (unknown event names are answered without a registry call per name).
+     */
+    public List<String> artifactIds(String groupId, int limit) {
+        ArtifactSearchResults results;
+        try {
+            results = client.groups().byGroupId(groupId).artifacts().get(request -> request.queryParameters.limit = limit);
+        } catch (RuntimeException e) {
+            if (isNotFound(e)) {
+                return List.of();
+            }
+            throw classify(e, "cannot list the artifacts of " + groupId);
+        }
+        List<String> ids = new ArrayList<>();
+        if (results != null && results.getArtifacts() != null) {
+            results.getArtifacts().forEach(a -> ids.add(a.getArtifactId()));
+        }
+        return ids;
     }
 
     /** The schema the registry holds under a content id. Cached. Blocking on a cache miss. */

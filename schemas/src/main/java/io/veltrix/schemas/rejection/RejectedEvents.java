@@ -39,8 +39,24 @@ public final class RejectedEvents {
     public static final String PROP_CLIENT_IP = "client_ip";
     /** Message property: a replay's refusal names the rejection it replayed. */
     public static final String PROP_REPLAY_OF = "replay_of";
+    /** Message property: the replay run that published the message. */
+    public static final String PROP_REPLAY_ID = "replay_id";
+    /**
+     * Message property: the request a rejection came from; its batch context is kept once, on the request's first
+     * rejection ({@link #PROP_BATCH_CONTEXT}).
+     */
+    public static final String PROP_REQUEST_ID = "request_id";
+    /** Message property of a summary record: how many rejected events of the request it stands for. */
+    public static final String PROP_OMITTED = "omitted";
     /** Value of {@link #PROP_SCOPE} for a refused request. */
     public static final String SCOPE_REQUEST = "request";
+    /** Value of {@link #PROP_SCOPE} for one refused event. */
+    public static final String SCOPE_EVENT = "event";
+    /**
+     * Value of {@link #PROP_SCOPE} for a record that counts the rejected events of a request beyond the per-request
+     * limit of records ({@link #PROP_OMITTED} of them); its payload is a JSON summary, not an event.
+     */
+    public static final String SCOPE_SUMMARY = "summary";
 
     private RejectedEvents() {
     }

@@ -1,0 +1,44 @@
+package io.veltrix.ingest.service.tracking;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The duplicate window: ids remembered for the window, at most its size, the oldest forgotten first. */
+class RecentMessageIdsTest {
+
+    @Test
+    void aRememberedIdIsSeenAndAnotherIsNot() {
+        RecentMessageIds ids = new RecentMessageIds(Duration.ofMinutes(10).toNanos(), 1_000);
+        ids.remember(RecentMessageIds.fingerprint("treasure-hunt", "m-1"));
+        assertTrue(ids.seen(RecentMessageIds.fingerprint("treasure-hunt", "m-1")));
+        assertFalse(ids.seen(RecentMessageIds.fingerprint("treasure-hunt", "m-2")));
+        assertFalse(ids.seen(RecentMessageIds.fingerprint("other-game", "m-1")), "per source");
+        assertNotEquals(RecentMessageIds.fingerprint("ab", "c"), RecentMessageIds.fingerprint("a", "bc"));
+    }
+
+    @Test
+    void idsOlderThanTheWindowAreForgotten() {
+        RecentMessageIds ids = new RecentMessageIds(Duration.ofMillis(200).toNanos(), 1_000);
+        long id = RecentMessageIds.fingerprint("s", "old");
+        ids.remember(id);
+        assertTrue(ids.seen(id));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !ids.seen(id));
+    }
+
+    @Test
+    void atMostTheSizeIsKeptTheOldestForgottenFirst() {
+        RecentMessageIds ids = new RecentMessageIds(Duration.ofHours(1).toNanos(), 1_000);
+        for (int i = 0; i < 5_000; i++) {
+            ids.remember(RecentMessageIds.fingerprint("s", "m-" + i));
+        }
+        assertFalse(ids.seen(RecentMessageIds.fingerprint("s", "m-0")), "the oldest are gone");
+        for (int i = 4_900; i < 5_000; i++) {
+            assertTrue(ids.seen(RecentMessageIds.fingerprint("s", "m-" + i)), "the newest are kept: m-" + i);
+        }
+    }
+}
