@@ -106,6 +106,30 @@ public final class TopicProbe implements AutoCloseable {
         }
     }
 
+    /**
+     * Messages of {@code topic} not yet acknowledged on {@code subscription}, from the broker's admin API (-1 when the
+     * topic or the subscription does not exist).
+     */
+    public static long backlog(StackInfo stack, String topic, String subscription) {
+        String path = topic.replaceFirst("^persistent://", "persistent/");
+        try {
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.pulsarAdminUrl() + "/admin/v2/" + path + "/stats"))
+                            .timeout(Duration.ofSeconds(10)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return -1;
+            }
+            com.fasterxml.jackson.databind.JsonNode sub = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(response.body()).path("subscriptions").path(subscription);
+            return sub.isMissingNode() ? -1 : sub.path("msgBacklog").asLong();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the stats of " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A predicate on a message property, e.g. {@code property("event_id", id)}. */
     public static Predicate<Message<byte[]>> property(String name, String value) {
         return message -> value.equals(message.getProperty(name));

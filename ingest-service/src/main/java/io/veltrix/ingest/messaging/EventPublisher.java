@@ -74,6 +74,7 @@ public class EventPublisher {
     public CompletableFuture<MessageId> accepted(String playerId, byte[] payload, String eventType, String eventId,
                                                  String sourceId, String schemaVersion, Map<String, String> extra) {
         var message = raw().newMessage().key(playerId).value(payload)
+                .orderingKey(orderingKey(playerId))
                 .property(Topics.PROP_EVENT_TYPE, eventType)
                 .property(Topics.PROP_EVENT_ID, eventId)
                 .property(Topics.PROP_SOURCE_ID, sourceId)
@@ -82,6 +83,23 @@ public class EventPublisher {
             message.properties(extra);
         }
         return message.sendAsync();
+    }
+
+    /** The bucket of players an event is ordered, batched and dispatched by ({@link IngestConfig#orderingBuckets()}). */
+    byte[] orderingKey(String playerId) {
+        int buckets = config.orderingBuckets();
+        return buckets <= 0 ? playerId.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : BUCKET_KEYS.computeIfAbsent(Math.floorMod(playerId.hashCode(), buckets), OrderingKeys::of);
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, byte[]> BUCKET_KEYS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The ordering key of a bucket: its number as text ({@code "7"}), shared by every producer of events.raw. */
+    static final class OrderingKeys {
+        static byte[] of(int bucket) {
+            return Integer.toString(bucket).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
     }
 
     /** A refused event, with why, to {@code events.rejected}. */
@@ -125,7 +143,7 @@ public class EventPublisher {
             if (config.rawBatching()) {
                 builder.enableBatching(true)
                         .batcherBuilder(BatcherBuilder.KEY_BASED)
-                        .batchingMaxPublishDelay(ProducerConfigurations.BATCHING_DELAY_MICROS, TimeUnit.MICROSECONDS);
+                        .batchingMaxPublishDelay(ProducerConfigurations.RAW_BATCHING_DELAY_MICROS, TimeUnit.MICROSECONDS);
             } else {
                 builder.enableBatching(false);
             }

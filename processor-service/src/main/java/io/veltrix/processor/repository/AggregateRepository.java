@@ -77,8 +77,10 @@ public class AggregateRepository {
                 on conflict (experiment_key, player_id, metric) do update set
                     events = excluded.events, value_sum = excluded.value_sum, value_sum_sq = excluded.value_sum_sq
                 returning 1)
-            select (select count(*) from traffic), (select count(*) from participants), (select count(*) from added),
-                   (select count(*) from recomputed)""";
+            select (select count(*) from participants) + (select count(*) from added) + (select count(*) from recomputed)
+                   -- the traffic rows last: every transaction updates the same few (this minute's), and holds them until
+                   -- it commits
+                   + (select count(*) from traffic)""";
 
     /** Applies the aggregation (a no-op without rows). */
     public Uni<Void> apply(Aggregation a) {
@@ -101,7 +103,7 @@ public class AggregateRepository {
                 doubles(m, Aggregation.MetricDelta::sum), doubles(m, Aggregation.MetricDelta::sumOfSquares),
                 strings(r, d -> d.key().experimentKey()), strings(r, d -> d.key().playerId()),
                 longs(r, Aggregation.Recompute::firstExposedAt)};
-        return session().flatMap(session -> bind(session.createNativeQuery(APPLY, Object[].class), params)
+        return session().flatMap(session -> bind(session.createNativeQuery(APPLY, Long.class), params)
                 .getSingleResult()).replaceWithVoid();
     }
 

@@ -77,6 +77,9 @@ public class DeadLetterRedrive {
                 if (letter.hasKey()) {
                     copy.key(letter.getKey());
                 }
+                if (letter.hasOrderingKey()) {
+                    copy.orderingKey(letter.getOrderingKey());
+                }
                 copy.send();
                 deadLetters.acknowledge(letter);
                 moved++;

@@ -132,6 +132,6 @@ class ProcessorEndToEndTest {
     }
 
     private static void settle(IngestClient ingest, List<String> players, Instant window, String name, List<TrackedEvent> sent) {
-        Settling.settle(db, ingest, players, window.plusSeconds(1), name, sent, WAIT);
+        Settling.settle(services.stack(), db, ingest, players, window.plusSeconds(1), name, sent, WAIT);
     }
 }

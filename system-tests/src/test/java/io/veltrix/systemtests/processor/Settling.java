@@ -2,8 +2,11 @@ package io.veltrix.systemtests.processor;
 
 import static org.awaitility.Awaitility.await;
 
+import io.veltrix.schemas.Topics;
+import io.veltrix.stack.StackInfo;
 import io.veltrix.testing.Database;
 import io.veltrix.testing.TestServices;
+import io.veltrix.testing.TopicProbe;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,10 +18,12 @@ final class Settling {
     }
 
     /**
-     * Sends one marker event per player behind everything sent so far and waits until every marker is counted:
-     * each player's messages are processed in order (Key_Shared), so everything sent before is then done.
+     * Sends one marker event per player behind everything sent so far and waits until every marker is counted and the
+     * processors' subscription has nothing left to acknowledge: a message is acknowledged only after its batch
+     * committed, so everything sent before is then counted (batches commit concurrently: a marker alone could be
+     * counted before an earlier batch of the same player).
      */
-    static void settle(Database db, IngestClient ingest, List<String> players, Instant at, String name,
+    static void settle(StackInfo stack, Database db, IngestClient ingest, List<String> players, Instant at, String name,
                        List<TrackedEvent> sent, Duration timeout) {
         List<TrackedEvent> markers = players.stream()
                 .map(player -> TrackedEvent.session(player + "-" + name, player, at)).toList();
@@ -29,5 +34,7 @@ final class Settling {
                 db.number("select count(*) from processing.processed_event where event_key in "
                         + "(select processing.event_key(?, i) from unnest(cast(? as text[])) i)", TestServices.SOURCE, ids)
                         == markers.size());
+        await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() ->
+                TopicProbe.backlog(stack, Topics.RAW, "veltrix-processor") == 0);
     }
 }

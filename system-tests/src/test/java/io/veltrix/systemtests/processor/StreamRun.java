@@ -68,7 +68,7 @@ final class StreamRun {
 
     /** Every sent event counted exactly once (in every aggregate), none on the dead-letter topic of {@code stack}. */
     void assertCountedOnce(StackInfo stack) {
-        Settling.settle(db, ingest, players, window, "settled", sent, Duration.ofSeconds(120));
+        Settling.settle(stack, db, ingest, players, window, "settled", sent, Duration.ofSeconds(120));
         new StoredAggregates(db).assertEqual(new ExpectedAggregates(sent), List.of(experiment), players);
         try (TopicProbe probe = TopicProbe.since(stack, started)) {
             assertEquals(0, probe.readAll(Topics.RAW_DLQ, m -> players.contains(m.getKey())).size(), "dead letters");
