@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +55,7 @@ class ProcessorEndToEndTest {
         Random random = new Random(run.hashCode());
         // half an hour of its own in the past, so that the traffic of those minutes is this test's alone
         Instant window = Instant.now().minus(Duration.ofMinutes(90 + random.nextInt(20 * 24 * 60))).truncatedTo(ChronoUnit.MINUTES);
+        Map<String, Long> trafficBefore = new StoredAggregates(db).trafficBaseline(window);
 
         List<String> players = new ArrayList<>();
         List<TrackedEvent> early = new ArrayList<>();  // conversions and the later exposures
@@ -90,7 +92,7 @@ class ProcessorEndToEndTest {
         ExpectedAggregates expected = new ExpectedAggregates(sent);
         StoredAggregates stored = new StoredAggregates(db);
         await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                stored.assertEqual(expected, List.of(experimentA, experimentB), players));
+                stored.assertEqual(expected, List.of(experimentA, experimentB), players, trafficBefore));
         System.out.printf("end to end: %d events sent (%d distinct), %d participants (%d exposed first by a late exposure), "
                         + "%d participant metrics, %d traffic minutes%n", sent.size(), expected.distinctEvents,
                 expected.participants.size(), late.size(), expected.metrics.size(), expected.traffic.size());

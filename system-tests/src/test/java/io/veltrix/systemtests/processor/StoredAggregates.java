@@ -60,11 +60,32 @@ final class StoredAggregates {
         return rows;
     }
 
+    /**
+     * The traffic of every event type in the minutes from {@code from} on (30 minutes and one), before a test adds its
+     * own: another test's window may share some of these minutes, and the counts are per minute for everyone.
+     */
+    Map<String, Long> trafficBaseline(Instant from) {
+        Map<String, Long> rows = new TreeMap<>();
+        for (Map<String, Object> row : db.rows("select event_type, minute, events from processing.traffic_minute "
+                + "where minute >= ? and minute <= ?", Timestamp.from(from), Timestamp.from(from.plusSeconds(31 * 60)))) {
+            rows.put(row.get("event_type") + "/" + ((Timestamp) row.get("minute")).toInstant(), ((Number) row.get("events")).longValue());
+        }
+        return rows;
+    }
+
     /** Asserts the stored aggregates equal the expected ones (sums to 1e-9 relative: they are doubles). */
     void assertEqual(ExpectedAggregates expected, Collection<String> experiments, Collection<String> players) {
+        assertEqual(expected, experiments, players, Map.of());
+    }
+
+    /** The same, the traffic on top of what the minutes held before ({@link #trafficBaseline}). */
+    void assertEqual(ExpectedAggregates expected, Collection<String> experiments, Collection<String> players,
+                     Map<String, Long> trafficBefore) {
         assertEquals(expected.distinctEvents, processedEvents(players), "distinct events counted");
         assertEquals(expected.participants, participants(experiments), "participants");
-        assertEquals(expected.traffic, traffic(expected.traffic.keySet()), "traffic");
+        Map<String, Long> expectedTraffic = new TreeMap<>();
+        expected.traffic.forEach((key, n) -> expectedTraffic.put(key, n + trafficBefore.getOrDefault(key, 0L)));
+        assertEquals(expectedTraffic, traffic(expected.traffic.keySet()), "traffic");
         Map<String, List<Double>> stored = metrics(experiments);
         assertEquals(expected.metrics.keySet(), stored.keySet(), "participant metrics");
         List<String> differences = new ArrayList<>();

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -30,6 +31,7 @@ final class StreamRun {
     final IngestClient ingest;
     final Instant started = Instant.now();
     private final Database db;
+    private final Map<String, Long> trafficBefore;
     private List<TrackedEvent> sent;
 
     /** A thing a test does while the events flow. */
@@ -48,6 +50,7 @@ final class StreamRun {
             players.add(run + "-p" + p);
         }
         ingest = new IngestClient(ingestUrl);
+        trafficBefore = new StoredAggregates(db).trafficBaseline(window);
     }
 
     /** Streams until 400 events were accepted, does {@code during}, streams 400 more, stops. */
@@ -69,7 +72,7 @@ final class StreamRun {
     /** Every sent event counted exactly once (in every aggregate), none on the dead-letter topic of {@code stack}. */
     void assertCountedOnce(StackInfo stack) {
         Settling.settle(stack, db, ingest, players, window, "settled", sent, Duration.ofSeconds(120));
-        new StoredAggregates(db).assertEqual(new ExpectedAggregates(sent), List.of(experiment), players);
+        new StoredAggregates(db).assertEqual(new ExpectedAggregates(sent), List.of(experiment), players, trafficBefore);
         try (TopicProbe probe = TopicProbe.since(stack, started)) {
             assertEquals(0, probe.readAll(Topics.RAW_DLQ, m -> players.contains(m.getKey())).size(), "dead letters");
         }
