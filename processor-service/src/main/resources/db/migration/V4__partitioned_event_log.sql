@@ -1,12 +1,13 @@
 -- processed_event, the dedupe record and recompute input, becomes bounded: partitioned by the time the event
 -- occurred, old partitions dropped by the processor's retention job (RetentionJob). Per event it keeps a 128-bit
--- key instead of the source and event id texts, and no processing time: about half the bytes of version 3.
+-- key instead of the source and event id texts, and no processing time.
 --
--- A primary key of a partitioned table must contain the partition key, so the unique key is (event_key,
--- occurred_at). Copies of one event delivered through Pulsar carry the same occurred_at; a client retry of the same
--- messageId may not (ingest corrects clock skew with the request's sentAt, so the time can move by the network's
--- jitter): the processor looks for the key within veltrix.processor.retention.dedupe-tolerance around the time as
--- well, under the per-player lock (EventLogRepository).
+-- The dedupe structure is a UNIQUE index on event_key in every partition (the retention job creates it with the
+-- partition): a unique index of the partitioned table itself would have to contain the partition key, and copies of
+-- one event may carry times a little apart (a client retry through another request: ingest corrects clock skew
+-- with each request's sentAt). Two copies in the same partition conflict there; a copy whose time lies within
+-- veltrix.processor.retention.dedupe-tolerance of a partition boundary is also looked for in the neighbour
+-- partition, under the per-player lock (EventLogRepository).
 
 alter table processing.processed_event rename to processed_event_v3;
 alter table processing.processed_event_v3 rename constraint processed_event_pkey to processed_event_v3_pkey;
@@ -20,8 +21,7 @@ create table processing.processed_event (
     player_id      text        not null,
     event_type     text        not null,
     -- the event's numeric properties (name -> value); null when it has none
-    numeric_values jsonb,
-    primary key (event_key, occurred_at)
+    numeric_values jsonb
 ) partition by range (occurred_at);
 create index processed_event_player on processing.processed_event (player_id, occurred_at);
 
@@ -47,6 +47,7 @@ begin
         execute format('create table processing.%I partition of processing.processed_event for values from (%L) to (%L)',
                        'processed_event_p' || to_char(day, 'YYYYMMDD') || 't000000',
                        (day::timestamp at time zone 'UTC'), ((day + 1)::timestamp at time zone 'UTC'));
+        execute format('create unique index on processing.%I (event_key)', 'processed_event_p' || to_char(day, 'YYYYMMDD') || 't000000');
         day := day + 1;
     end loop;
 end $$;

@@ -74,9 +74,17 @@ public final class TopicProbe implements AutoCloseable {
         }
     }
 
-    /** The single message matching {@code match}, waiting for it. */
+    /**
+     * The single message matching {@code match}, waiting for it; fails when the topic holds more than one (exactly one
+     * rejection, exactly one dead letter, exactly one copy).
+     */
     public Message<byte[]> awaitOne(String topic, Predicate<Message<byte[]>> match, Duration timeout) {
-        return await(topic, match, 1, timeout).get(0);
+        Message<byte[]> found = await(topic, match, 1, timeout).get(0);
+        List<Message<byte[]>> all = readAll(topic, match);
+        if (all.size() != 1) {
+            throw new AssertionError("expected exactly one matching message on " + topic + ", found " + all.size());
+        }
+        return found;
     }
 
     /** Every message on the topic matching {@code match} now (reads up to the last message). */

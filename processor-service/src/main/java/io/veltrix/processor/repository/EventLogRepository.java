@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
@@ -46,22 +47,24 @@ public class EventLogRepository {
     /**
      * Records the events not seen before, and reads the batch's players' participations, in one round trip and one
      * JSON value (a row per event through Hibernate Reactive's result mapping would cost more than counting it, and it
-     * does not map array columns). An event is seen when its key is stored at a time within ±tolerance of its own (a copy from a client retry
-     * may carry a slightly different time); the primary key catches the exact copies (every redelivery) whatever
-     * happens. What comes back: the keys of the events that were seen already (usually none), and the participations.
+     * does not map array columns). An event is seen when its key is stored at a time within ±tolerance of its own (a
+     * copy from a client retry may carry a slightly different time): in its own partition the unique event_key index
+     * says so, whatever happens; an event near a partition boundary ({@code near}) is also looked for around its time.
+     * What comes back: the keys of the events that were seen already (usually none), and the participations.
      */
     private static final String RECORD_NEW = """
             with input as materialized (
                 select k, timestamptz 'epoch' + ms * interval '1 millisecond' as o,
                        timestamptz 'epoch' + (ms - ?3) * interval '1 millisecond' as lo,
-                       timestamptz 'epoch' + (ms + ?3) * interval '1 millisecond' as hi, p, t, v
+                       timestamptz 'epoch' + (ms + ?3) * interval '1 millisecond' as hi, p, t, v, near
                 from unnest(cast(?1 as uuid[]), cast(?2 as bigint[]), cast(?4 as text[]), cast(?5 as text[]),
-                            cast(?6 as text[])) as x(k, ms, p, t, v)),
+                            cast(?6 as text[]), cast(?8 as boolean[])) as x(k, ms, p, t, v, near)),
             fresh as (
                 insert into processing.processed_event (event_key, occurred_at, player_id, event_type, numeric_values)
                 select x.k, x.o, x.p, x.t, cast(x.v as jsonb) from input x
-                where not exists (select 1 from processing.processed_event e
-                                  where e.event_key = x.k and e.occurred_at >= x.lo and e.occurred_at <= x.hi)
+                where not (x.near and exists (select 1 from processing.processed_event e
+                                              where e.event_key = x.k and e.occurred_at >= x.lo and e.occurred_at <= x.hi))
+                -- a copy in the same partition: its unique event_key index
                 on conflict do nothing
                 returning event_key),
             participations as (
@@ -101,14 +104,17 @@ public class EventLogRepository {
      * Records the events (already unique by key, in key order) and reads the participations of their players.
      *
      * @param toleranceMillis copies of an event within this many milliseconds of each other are one event
+     * @param near            whether an event's copies could lie in another partition (see RetentionJob.nearBoundary)
      */
-    public Uni<Recorded> recordNew(List<EventFacts> events, long toleranceMillis, Collection<String> players) {
+    public Uni<Recorded> recordNew(List<EventFacts> events, long toleranceMillis, Predicate<EventFacts> near,
+                                   Collection<String> players) {
         int n = events.size();
         UUID[] keys = new UUID[n];
         Long[] times = new Long[n];
         String[] playerIds = new String[n];
         String[] types = new String[n];
         String[] values = new String[n];
+        Boolean[] nearBoundary = new Boolean[n];
         for (int i = 0; i < n; i++) {
             EventFacts e = events.get(i);
             keys[i] = e.key();
@@ -116,9 +122,11 @@ public class EventLogRepository {
             playerIds[i] = e.playerId();
             types[i] = e.eventType();
             values[i] = json(e.numericValues());
+            nearBoundary[i] = near.test(e);
         }
         return session().flatMap(session -> bind(session.createNativeQuery(RECORD_NEW, String.class), keys, times,
-                toleranceMillis, playerIds, types, values, players.toArray(String[]::new)).getSingleResult()).map(this::recorded);
+                toleranceMillis, playerIds, types, values, players.toArray(String[]::new), nearBoundary).getSingleResult())
+                .map(this::recorded);
     }
 
     private Recorded recorded(String result) {

@@ -1,7 +1,6 @@
 package io.veltrix.processor.service;
 
 import io.veltrix.processor.EventFacts;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the newly counted events of a batch change in the aggregates, computed in memory from the events and the
@@ -67,18 +67,20 @@ public record Aggregation(List<TrafficDelta> traffic, List<ExposureDelta> partic
      * @param existing the stored participations of the batch's players
      */
     public static Aggregation of(List<EventFacts> counted, List<Participation> existing) {
-        TreeMap<String, TreeMap<Long, Long>> traffic = new TreeMap<>();
+        // hash maps while adding up, sorted once at the end (the rows are written in key order)
+        Map<TrafficKey, long[]> traffic = new HashMap<>();
         TreeMap<ParticipantKey, FirstExposure> exposures = new TreeMap<>();
         for (EventFacts e : counted) {
-            traffic.computeIfAbsent(e.eventType(), t -> new TreeMap<>())
-                    .merge(e.occurredAt().truncatedTo(ChronoUnit.MINUTES).toEpochMilli(), 1L, Long::sum);
+            long at = e.occurredAt().toEpochMilli();
+            traffic.computeIfAbsent(new TrafficKey(e.eventType(), at - Math.floorMod(at, MINUTE)), k -> new long[1])[0]++;
             if (e.exposure() != null) {
                 exposures.computeIfAbsent(new ParticipantKey(e.exposure().experimentKey(), e.playerId()), k -> new FirstExposure())
-                        .add(e.occurredAt().toEpochMilli(), e.exposure().variant());
+                        .add(at, e.exposure().variant());
             }
         }
-        List<TrafficDelta> trafficDeltas = new ArrayList<>();
-        traffic.forEach((type, minutes) -> minutes.forEach((minute, n) -> trafficDeltas.add(new TrafficDelta(type, minute, n))));
+        List<TrafficDelta> trafficDeltas = new ArrayList<>(traffic.size());
+        traffic.forEach((key, n) -> trafficDeltas.add(new TrafficDelta(key.eventType(), key.minute(), n[0])));
+        trafficDeltas.sort(Comparator.comparing(TrafficDelta::eventType).thenComparingLong(TrafficDelta::minute));
 
         // each player's participations after this batch, and which of them are created or moved earlier
         Map<String, List<ParticipantKey>> byPlayer = new HashMap<>();
@@ -101,7 +103,7 @@ public record Aggregation(List<TrafficDelta> traffic, List<ExposureDelta> partic
             }
         });
 
-        TreeMap<MetricKey, double[]> metrics = new TreeMap<>();
+        Map<MetricKey, double[]> metrics = new HashMap<>();
         for (EventFacts e : counted) {
             if (!e.isMetric()) {
                 continue;
@@ -117,15 +119,32 @@ public record Aggregation(List<TrafficDelta> traffic, List<ExposureDelta> partic
                 }
                 add(metrics, new MetricKey(key, e.eventType()), 1);
                 for (Map.Entry<String, Double> value : e.numericValues().entrySet()) {
-                    add(metrics, new MetricKey(key, e.eventType() + "." + value.getKey()), value.getValue());
+                    add(metrics, new MetricKey(key, metricName(e.eventType(), value.getKey())), value.getValue());
                 }
             }
         }
-        List<MetricDelta> metricDeltas = new ArrayList<>(metrics.size());
-        metrics.forEach((key, sums) -> metricDeltas.add(new MetricDelta(key.participant, key.metric, (long) sums[0], sums[1], sums[2])));
+        List<Map.Entry<MetricKey, double[]>> sorted = new ArrayList<>(metrics.entrySet());
+        sorted.sort(Map.Entry.comparingByKey());
+        List<MetricDelta> metricDeltas = new ArrayList<>(sorted.size());
+        for (Map.Entry<MetricKey, double[]> m : sorted) {
+            double[] sums = m.getValue();
+            metricDeltas.add(new MetricDelta(m.getKey().participant, m.getKey().metric, (long) sums[0], sums[1], sums[2]));
+        }
         List<Recompute> recomputes = new ArrayList<>(recompute.size());
         recompute.forEach((key, at) -> recomputes.add(new Recompute(key, at)));
         return new Aggregation(trafficDeltas, exposureDeltas, metricDeltas, recomputes);
+    }
+
+    private static final long MINUTE = 60_000;
+    private static final Map<String, Map<String, String>> METRIC_NAMES = new ConcurrentHashMap<>();
+
+    /** {@code event_type.property}, made once per pair (not a new string per event). */
+    static String metricName(String eventType, String property) {
+        return METRIC_NAMES.computeIfAbsent(eventType, t -> new ConcurrentHashMap<>())
+                .computeIfAbsent(property, p -> eventType + "." + p);
+    }
+
+    private record TrafficKey(String eventType, long minute) {
     }
 
     private static void add(Map<MetricKey, double[]> metrics, MetricKey key, double value) {

@@ -25,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -43,9 +44,9 @@ import java.util.concurrent.Executor;
  * and the ones that still fail alone are negatively acknowledged.
  *
  * <p>Up to {@code veltrix.processor.batch.in-flight} batches are in progress at once: while one commits, the next
- * ones are decoded or commit too (PostgreSQL works on two cores). Counts do not depend on the order of commits, and
- * the per-player locks keep two transactions from judging the same player's events at once; a batch retried after a
- * fault may therefore be counted after a later one, which nothing in the aggregates can tell.
+ * ones are decoded. They commit in the order they arrived, one after the other, so that a batch retried after a
+ * fault is never overtaken by a later one: each player's events (Key_Shared keeps them on one consumer, in order)
+ * are counted in order. Counts do not depend on that order; what a reader sees over time does.
  */
 @ApplicationScoped
 public class BatchPipeline {
@@ -65,7 +66,8 @@ public class BatchPipeline {
     private final Executor workers = Infrastructure.getDefaultWorkerPool();
     private final ArrayDeque<UniEmitter<? super Void>> waitingForRoom = new ArrayDeque<>();
     private int inFlight;
-
+    /** Settled when the last batch submitted has finished committing (or given up): the next one commits after it. */
+    private CompletableFuture<Void> lastCommit = CompletableFuture.completedFuture(null);
 
     public BatchPipeline(Dependencies dependencies, RegistryCodec codec, ExperimentCatalog experiments,
                          RejectionPublisher rejections, EventCounter counter, RetentionJob retention,
@@ -91,14 +93,20 @@ public class BatchPipeline {
      * to another consumer).
      */
     public Uni<Void> submit(List<Delivery> batch, Delivery.Acknowledger acknowledger) {
+        CompletableFuture<Void> previousCommit;
+        CompletableFuture<Void> commitDone = new CompletableFuture<>();
         synchronized (waitingForRoom) {
             if (dependencies.stopping()) {
                 return Uni.createFrom().voidItem();
             }
             inFlight++;
+            previousCommit = lastCommit;
+            lastCommit = commitDone;
         }
         long start = System.nanoTime();
-        process(batch, acknowledger).subscribe().with(
+        process(batch, acknowledger, previousCommit, commitDone)
+                .onTermination().invoke(() -> commitDone.complete(null))
+                .subscribe().with(
                 done -> settled(batch.size(), start),
                 failure -> {
                     if (!dependencies.stopping()) {
@@ -146,7 +154,8 @@ public class BatchPipeline {
         }
     }
 
-    private Uni<Void> process(List<Delivery> batch, Delivery.Acknowledger acknowledger) {
+    private Uni<Void> process(List<Delivery> batch, Delivery.Acknowledger acknowledger,
+                              CompletableFuture<Void> previousCommit, CompletableFuture<Void> commitDone) {
         List<byte[]> payloads = new ArrayList<>(batch.size());
         for (Delivery delivery : batch) {
             payloads.add(delivery.payload());
@@ -155,7 +164,11 @@ public class BatchPipeline {
                         .runSubscriptionOn(workers))
                 .flatMap(decoded -> validateExposures(decoded, batch))
                 .flatMap(decoded -> Uni.join().all(List.of(
-                                count(decoded.countable(), batch, acknowledger),
+                                // commits keep the order of the batches (so each player's events are counted in
+                                // order, whatever the retries): decoding overlaps, committing does not
+                                Uni.createFrom().completionStage(previousCommit)
+                                        .flatMap(x -> count(decoded.countable(), batch, acknowledger))
+                                        .onTermination().invoke(() -> commitDone.complete(null)),
                                 refuse(decoded.refused(), batch, acknowledger),
                                 poison(decoded.poison(), batch)))
                         .andFailFast().replaceWithVoid());

@@ -30,11 +30,13 @@ public class EventCounter {
 
     private final EventLogRepository log;
     private final AggregateRepository aggregates;
+    private final RetentionJob partitions;
     private final long toleranceMillis;
 
-    public EventCounter(EventLogRepository log, AggregateRepository aggregates, ProcessorConfig config) {
+    public EventCounter(EventLogRepository log, AggregateRepository aggregates, RetentionJob partitions, ProcessorConfig config) {
         this.log = log;
         this.aggregates = aggregates;
+        this.partitions = partitions;
         this.toleranceMillis = config.retention().dedupeTolerance().toMillis();
     }
 
@@ -55,7 +57,8 @@ public class EventCounter {
             players.add(event.playerId());
         }
         return Panache.withTransaction(() -> log.lockPlayers(players)
-                .flatMap(locked -> log.recordNew(candidates, toleranceMillis, players))
+                .flatMap(locked -> log.recordNew(candidates, toleranceMillis,
+                        e -> partitions.nearBoundary(e.occurredAt().toEpochMilli(), toleranceMillis), players))
                 .flatMap(recorded -> {
                     List<EventFacts> counted = new ArrayList<>(candidates.size());
                     for (EventFacts event : candidates) {

@@ -201,6 +201,29 @@ public class RetentionJob {
         return known;
     }
 
+    /**
+     * Whether a copy of an event at {@code millis} could lie in another partition than its own: the time is within
+     * {@code tolerance} of the bounds of the partition that holds it, or no known partition holds it (before the job
+     * ran, or beyond what it created): then the event log looks for the copy there too.
+     */
+    public boolean nearBoundary(long millis, long tolerance) {
+        List<Partition> partitions = known;
+        int low = 0;
+        int high = partitions.size() - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            Partition p = partitions.get(mid);
+            if (millis < p.from()) {
+                high = mid - 1;
+            } else if (millis >= p.to()) {
+                low = mid + 1;
+            } else {
+                return millis - p.from() < tolerance || p.to() - millis <= tolerance;
+            }
+        }
+        return true;
+    }
+
     Duration width() {
         return Duration.ofMillis(widthMillis);
     }

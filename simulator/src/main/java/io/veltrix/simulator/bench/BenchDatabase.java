@@ -18,7 +18,8 @@ import java.util.Locale;
 final class BenchDatabase {
 
     /** One statement's share of PostgreSQL's work. */
-    record StatementStats(String query, long calls, double totalMillis, long rows) {
+    record StatementStats(String query, long calls, double totalMillis, long rows, long blocksRead, long blocksDirtied,
+                          long walFullPages, long walBytes) {
     }
 
     private final StackInfo stack;
@@ -38,11 +39,13 @@ final class BenchDatabase {
     List<StatementStats> topStatements(int limit) throws SQLException {
         List<StatementStats> top = new ArrayList<>();
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
-                select regexp_replace(query, '\\s+', ' ', 'g'), calls, total_exec_time, rows from pg_stat_statements
+                select regexp_replace(query, '\\s+', ' ', 'g'), calls, total_exec_time, rows, shared_blks_read,
+                       shared_blks_dirtied, wal_fpi, wal_bytes from pg_stat_statements
                 where dbid = (select oid from pg_database where datname = current_database())
                 order by total_exec_time desc""" + " limit " + limit)) {
             while (rs.next()) {
-                top.add(new StatementStats(rs.getString(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4)));
+                top.add(new StatementStats(rs.getString(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6), rs.getLong(7), rs.getLong(8)));
             }
         }
         return top;
@@ -74,7 +77,7 @@ final class BenchDatabase {
     /** A statement's text, short enough for a table cell. */
     static String shorten(String query) {
         String q = query.trim();
-        if (q.toLowerCase(Locale.ROOT).startsWith("with fresh as")) {
+        if (q.toLowerCase(Locale.ROOT).startsWith("with input as")) {
             return "event log: insert new events + read participants";
         }
         if (q.toLowerCase(Locale.ROOT).startsWith("with traffic as")) {

@@ -262,9 +262,11 @@ public final class Benchmark {
             logBytes = (double) database.eventLogBytes() / Math.max(1, processed);
             List<String> statements = new ArrayList<>();
             for (BenchDatabase.StatementStats st : database.topStatements(6)) {
-                statements.add(String.format(Locale.ROOT, "%s: %,d calls, %.1f s (%.1f µs per event), %,d rows",
+                statements.add(String.format(Locale.ROOT, "%s: %,d calls, %.1f s (%.1f µs per event); per event %.2f blocks "
+                                + "read, %.2f dirtied, %.2f full-page images, %.0f bytes of WAL",
                         BenchDatabase.shorten(st.query()), st.calls(), st.totalMillis() / 1000, st.totalMillis() * 1000 / Math.max(1, processed),
-                        st.rows()));
+                        (double) st.blocksRead() / Math.max(1, processed), (double) st.blocksDirtied() / Math.max(1, processed),
+                        (double) st.walFullPages() / Math.max(1, processed), (double) st.walBytes() / Math.max(1, processed)));
             }
             notes.add("PostgreSQL in the processor phase (pg_stat_statements, execution time; the rest of its CPU is commits, "
                     + "WAL, background writing): " + String.join("; ", statements));
