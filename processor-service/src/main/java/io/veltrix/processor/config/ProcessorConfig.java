@@ -55,7 +55,7 @@ public interface ProcessorConfig {
          * Batches in progress at once: while one commits, the next ones are decoded and wait for their turn. Keep
          * {@code quarkus.datasource.reactive.max-size} above it.
          */
-        @WithDefault("3")
+        @WithDefault("4")
         int inFlight();
     }
 

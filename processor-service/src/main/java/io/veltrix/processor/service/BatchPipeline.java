@@ -44,7 +44,7 @@ import java.util.concurrent.Executor;
  * and the ones that still fail alone are negatively acknowledged.
  *
  * <p>Up to {@code veltrix.processor.batch.in-flight} batches are in progress at once: while one commits, the next
- * ones are decoded. They commit in the order they arrived, one after the other, so that a batch retried after a
+ * ones are decoded. A consumer's batches commit in the order they arrived, one after the other, so that a batch retried after a
  * fault is never overtaken by a later one: each player's events (Key_Shared keeps them on one consumer, in order)
  * are counted in order. Counts do not depend on that order; what a reader sees over time does.
  */
@@ -66,8 +66,12 @@ public class BatchPipeline {
     private final Executor workers = Infrastructure.getDefaultWorkerPool();
     private final ArrayDeque<UniEmitter<? super Void>> waitingForRoom = new ArrayDeque<>();
     private int inFlight;
-    /** Settled when the last batch submitted has finished committing (or given up): the next one commits after it. */
-    private CompletableFuture<Void> lastCommit = CompletableFuture.completedFuture(null);
+    /**
+     * Per lane (a consumer of the channel: its Vert.x context), settled when the last batch it submitted has finished
+     * committing (or given up): the lane's next batch commits after it. Lanes (the channel's {@code concurrency}: one
+     * Pulsar consumer each, Key_Shared gives them disjoint players) commit side by side.
+     */
+    private final java.util.Map<Object, CompletableFuture<Void>> lastCommit = new java.util.HashMap<>();
 
     public BatchPipeline(Dependencies dependencies, RegistryCodec codec, ExperimentCatalog experiments,
                          RejectionPublisher rejections, EventCounter counter, RetentionJob retention,
@@ -100,8 +104,9 @@ public class BatchPipeline {
                 return Uni.createFrom().voidItem();
             }
             inFlight++;
-            previousCommit = lastCommit;
-            lastCommit = commitDone;
+            Object lane = lane();
+            previousCommit = lastCommit.getOrDefault(lane, CompletableFuture.completedFuture(null));
+            lastCommit.put(lane, commitDone);
         }
         long start = System.nanoTime();
         process(batch, acknowledger, previousCommit, commitDone)
@@ -124,6 +129,12 @@ public class BatchPipeline {
                 }
             }
         });
+    }
+
+    /** The consumer a batch came from: the root of the Vert.x context it was delivered on. */
+    private static Object lane() {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        return context == null ? BatchPipeline.class : io.smallrye.common.vertx.VertxContext.getRootContext(context);
     }
 
     /** Batches in progress. */

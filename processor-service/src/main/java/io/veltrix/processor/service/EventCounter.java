@@ -12,7 +12,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -52,7 +53,7 @@ public class EventCounter {
         }
         List<EventFacts> candidates = new ArrayList<>(unique.values());
         candidates.sort(Comparator.comparing(EventFacts::key));
-        TreeSet<String> players = new TreeSet<>();
+        Set<String> players = new HashSet<>();
         for (EventFacts event : candidates) {
             players.add(event.playerId());
         }
