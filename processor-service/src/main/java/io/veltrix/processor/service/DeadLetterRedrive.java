@@ -6,11 +6,13 @@ import io.veltrix.schemas.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
@@ -52,7 +54,8 @@ public class DeadLetterRedrive {
         if (!running.compareAndSet(false, true)) {
             throw new IllegalStateException("a re-drive is already running on this instance");
         }
-        try (Consumer<byte[]> deadLetters = clients.getClient(Channels.EVENTS_RAW).newConsumer(Schema.BYTES)
+        PulsarClient client = client();
+        try (Consumer<byte[]> deadLetters = client.newConsumer(Schema.BYTES)
                 .topic(Topics.RAW_DLQ)
                 .subscriptionName(subscription)
                 .subscriptionType(SubscriptionType.Shared)
@@ -61,7 +64,7 @@ public class DeadLetterRedrive {
                 .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest)
                 .consumerName("processor-dlq-redrive")
                 .subscribe();
-             Producer<byte[]> raw = clients.getClient(Channels.EVENTS_RAW).newProducer(Schema.BYTES)
+             Producer<byte[]> raw = client.newProducer(Schema.BYTES)
                      .topic(Topics.RAW)
                      .enableBatching(false)
                      .create()) {
@@ -88,5 +91,22 @@ public class DeadLetterRedrive {
         } finally {
             running.set(false);
         }
+    }
+
+    /**
+     * The connector's client of {@code events.raw}: with {@code concurrency} above 1 the connector knows the channel
+     * only as its copies ({@code events-raw$1}, {@code events-raw$2}, ...), which share one client.
+     */
+    private PulsarClient client() {
+        PulsarClient client = clients.getClient(Channels.EVENTS_RAW);
+        if (client != null) {
+            return client;
+        }
+        return clients.getConsumerChannels().stream()
+                .filter(channel -> channel.startsWith(Channels.EVENTS_RAW + "$"))
+                .map(clients::getClient)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("the connector has no client for " + Channels.EVENTS_RAW));
     }
 }
