@@ -106,6 +106,7 @@ final class ManifestRules {
         rules.configMapsHoldNoSecrets();
         rules.apicurioOnPostgres();
         HardeningRules.check(overlay, manifests, facts, problems);
+        NetworkFlows.check(manifests, problems);
     }
 
     // --- rules ---
