@@ -19,6 +19,9 @@ import java.util.stream.Stream;
 /** What the manifests must agree with, read from the project itself: the services' ports, the servers' versions. */
 final class ProjectFacts {
 
+    private static final Pattern CLASS_DECLARATION =
+            Pattern.compile("(?m)^(public\\s+)?((final|abstract)\\s+)*class\\s");
+
     private final Path root;
 
     ProjectFacts(Path root) {
@@ -79,7 +82,9 @@ final class ProjectFacts {
         try (Stream<Path> files = Files.walk(root.resolve(service).resolve("src/main/java"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                 String source = read(file);
-                int classAt = source.indexOf(" class ");
+                // the class declaration, not the word in a comment
+                Matcher declaration = CLASS_DECLARATION.matcher(source);
+                int classAt = declaration.find() ? declaration.start() : -1;
                 Matcher m = annotation.matcher(source);
                 String classPath = null;
                 List<String> methodPaths = new ArrayList<>();
