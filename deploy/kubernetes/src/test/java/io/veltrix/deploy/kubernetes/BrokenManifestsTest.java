@@ -178,6 +178,258 @@ class BrokenManifestsTest {
         assertFails("prod", "APICURIO_STORAGE_SQL_KIND is h2");
     }
 
+    // --- pod security ---
+
+    @Test
+    void serviceAccountTokenMounted() {
+        edit("base/processor/deployment.yaml", "      automountServiceAccountToken: false\n", "");
+
+        assertFails("prod", "Deployment/processor-service: automountServiceAccountToken is not false");
+    }
+
+    @Test
+    void registryWritesItsRootFilesystem() {
+        edit("base/apicurio/deployment.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false");
+
+        assertFails("prod", "Deployment/apicurio-registry container apicurio-registry: readOnlyRootFilesystem is not true");
+    }
+
+    @Test
+    void readOnlyRootWithoutATmp() {
+        edit("base/apicurio/deployment.yaml", """
+                          volumeMounts:
+                            - name: tmp
+                              mountPath: /tmp
+                """, "");
+
+        assertFails("prod", "Deployment/apicurio-registry container apicurio-registry", "no emptyDir at /tmp");
+    }
+
+    @Test
+    void jobKeepsItsCapabilities() {
+        edit("base/jobs/pulsar-setup.yaml", """
+                            capabilities:
+                              drop:
+                                - ALL
+                """, """
+                            capabilities:
+                              add:
+                                - NET_RAW
+                """);
+
+        assertFails("prod", "Job/veltrix-pulsar-setup container pulsar-admin: capabilities do not drop ALL");
+    }
+
+    @Test
+    void jobMayEscalate() {
+        edit("base/jobs/schema-registration.yaml", "allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true");
+
+        assertFails("prod", "Job/veltrix-schema-registration container schema-registrar: allowPrivilegeEscalation is not false");
+    }
+
+    @Test
+    void devDatabaseWithoutSeccomp() {
+        edit("overlays/dev/postgres.yaml", """
+                        seccompProfile:
+                          type: RuntimeDefault
+                """, "");
+
+        assertFails("dev", "StatefulSet/postgres container postgres: seccompProfile is not RuntimeDefault");
+    }
+
+    @Test
+    void serviceMayRunAsRoot() {
+        edit("base/ingest/deployment.yaml", "runAsNonRoot: true", "runAsNonRoot: false");
+
+        assertFails("prod", "Deployment/ingest-service container ingest-service: runAsNonRoot is not true");
+    }
+
+    // --- Ingress: the tracking API only ---
+
+    @Test
+    void ingressRoutesAPrefix() {
+        edit("overlays/prod/ingress.yaml", """
+                          - path: /v1/track
+                            pathType: Exact
+                """, """
+                          - path: /v1/track
+                            pathType: Prefix
+                """);
+
+        assertFails("prod", "Ingress/ingest-service path /v1/track: pathType Prefix, not Exact");
+    }
+
+    @Test
+    void ingressRoutesTheMetrics() {
+        edit("overlays/prod/ingress.yaml", "          - path: /v1/import\n", """
+                          - path: /q/metrics
+                            pathType: Exact
+                            backend:
+                              service:
+                                name: ingest-service
+                                port:
+                                  name: http
+                          - path: /v1/import
+                """);
+
+        assertFails("prod", "Ingress/ingest-service path /q/metrics: is not a path of the tracking API");
+    }
+
+    // --- images ---
+
+    @Test
+    void prodImageByTagOnly() {
+        edit("overlays/prod/kustomization.yaml", """
+                    newName: registry.example.com/veltrix/processor-service
+                    newTag: 0.1.0
+                    digest: sha256:0000000000000000000000000000000000000000000000000000000000000000
+                """, """
+                    newName: registry.example.com/veltrix/processor-service
+                    newTag: 0.1.0
+                """);
+
+        assertFails("prod", "Deployment/processor-service container processor-service: image "
+                + "registry.example.com/veltrix/processor-service:0.1.0 is not pinned by digest");
+    }
+
+    // --- credentials ---
+
+    @Test
+    void databaseUserInline() {
+        edit("base/experiments/deployment.yaml", """
+                            - name: VELTRIX_DB_USERNAME
+                              valueFrom:
+                                secretKeyRef:
+                                  name: veltrix-db
+                                  key: username
+                """, """
+                            - name: VELTRIX_DB_USERNAME
+                              value: veltrix
+                """);
+
+        assertFails("prod", "experiments-service: VELTRIX_DB_USERNAME has a literal value");
+    }
+
+    @Test
+    void defaultUserInAConfigMap() {
+        edit("base/config/apicurio.env", "APICURIO_STORAGE_KIND=sql", "APICURIO_STORAGE_KIND=sql\nAPICURIO_DATASOURCE_USER=veltrix");
+
+        assertFails("dev", "key APICURIO_DATASOURCE_USER is a credential's user name");
+    }
+
+    @Test
+    void tokenOnTheCommandLine() {
+        edit("base/jobs/pulsar-setup.yaml", "            - /scripts/pulsar-setup.sh\n",
+                "            - /scripts/pulsar-setup.sh\n            - --token=eyJhbGciOi\n");
+
+        assertFails("prod", "Job/veltrix-pulsar-setup container pulsar-admin: a credential on the command line");
+    }
+
+    // --- NetworkPolicies ---
+
+    @Test
+    void noDefaultDeny() {
+        edit("base/network/default-deny.yaml", """
+                  name: default-deny
+                spec:
+                  podSelector: {}
+                  policyTypes:
+                    - Ingress
+                    - Egress
+                """, """
+                  name: default-deny
+                spec:
+                  podSelector: {}
+                  policyTypes:
+                    - Egress
+                """);
+
+        assertFails("prod", "no default-deny NetworkPolicy in namespace veltrix");
+    }
+
+    @Test
+    void gameTrafficFromAnyNamespace() {
+        edit("base/network/ingest-service.yaml", """
+                        - namespaceSelector:
+                            matchLabels:
+                              kubernetes.io/metadata.name: ingress-nginx
+                          podSelector:
+                            matchLabels:
+                              app.kubernetes.io/name: ingress-nginx
+                """, """
+                        - namespaceSelector: {}
+                """);
+
+        assertFails("prod", "NetworkPolicies let stranger-elsewhere -> ingest-service:8081 through");
+    }
+
+    @Test
+    void registrationJobCutOffFromTheRegistry() {
+        edit("base/network/apicurio-registry.yaml", """
+                        values:
+                          - ingest-service
+                          - processor-service
+                          - veltrix-schema-registration
+                  policyTypes:
+                    - Egress
+                """, """
+                        values:
+                          - ingest-service
+                          - processor-service
+                  policyTypes:
+                    - Egress
+                """);
+
+        assertFails("prod", "NetworkPolicies block veltrix-schema-registration -> apicurio-registry:8080");
+    }
+
+    @Test
+    void registryScrapedOnItsApiPort() {
+        edit("base/network/apicurio-registry.yaml", "        - port: management\n", "        - port: http\n");
+
+        assertFails("prod", "NetworkPolicies let prometheus -> apicurio-registry:8080 through");
+    }
+
+    @Test
+    void databaseReachableOnAnyHost() {
+        edit("base/network/postgres.yaml", """
+                    - to:
+                        - podSelector:
+                            matchLabels:
+                              cnpg.io/cluster: veltrix-pg
+                      ports:
+                """, """
+                    - ports:
+                """);
+
+        assertFails("prod", "NetworkPolicies let processor-service -> stranger-elsewhere:5432 through");
+    }
+
+    @Test
+    void dnsToAnyServer() {
+        edit("base/network/default-deny.yaml", """
+                    - to:
+                        - namespaceSelector:
+                            matchLabels:
+                              kubernetes.io/metadata.name: kube-system
+                          podSelector:
+                            matchLabels:
+                              k8s-app: kube-dns
+                      ports:
+                """, """
+                    - ports:
+                """);
+
+        assertFails("dev", "NetworkPolicies let ingest-service -> outside:53/UDP through");
+    }
+
+    @Test
+    void devPulsarUnreachable() {
+        edit("overlays/dev/kustomization.yaml", "      name: to-pulsar-broker|to-pulsar-admin\n", "      name: to-pulsar-admin\n");
+
+        assertFails("dev", "NetworkPolicies block ingest-service -> pulsar:6650");
+    }
+
     private void assertFails(String overlay, String... expected) {
         Report report = ManifestCheck.overlay(copy.resolve("overlays").resolve(overlay), FACTS);
 

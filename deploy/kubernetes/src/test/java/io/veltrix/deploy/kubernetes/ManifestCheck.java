@@ -46,7 +46,7 @@ final class ManifestCheck {
         List<Manifest> manifests = KubernetesSchema.parse(yaml, problems);
         // the rules read the typed objects: on a schema violation they would only add echoes of it
         if (problems.isEmpty()) {
-            ManifestRules.check(manifests, facts, problems);
+            ManifestRules.check(overlayDir.getFileName().toString(), manifests, facts, problems);
         }
         return new Report(overlayDir, manifests, problems);
     }

@@ -97,7 +97,7 @@ final class ManifestRules {
     }
 
     /** Adds every rule violation found in {@code manifests} to {@code problems}. */
-    static void check(List<Manifest> manifests, ProjectFacts facts, List<String> problems) {
+    static void check(String overlay, List<Manifest> manifests, ProjectFacts facts, List<String> problems) {
         ManifestRules rules = new ManifestRules(manifests, facts, problems);
         rules.noSecretObjects();
         rules.workloads();
@@ -105,6 +105,8 @@ final class ManifestRules {
         rules.autoscalersAndBudgets();
         rules.configMapsHoldNoSecrets();
         rules.apicurioOnPostgres();
+        HardeningRules.check(overlay, manifests, facts, problems);
+        NetworkFlows.check(manifests, problems);
     }
 
     // --- rules ---
@@ -544,7 +546,7 @@ final class ManifestRules {
         return matching;
     }
 
-    private static Optional<V1PodTemplateSpec> podTemplate(Manifest m) {
+    static Optional<V1PodTemplateSpec> podTemplate(Manifest m) {
         if (m.model() instanceof V1Deployment d && d.getSpec() != null) {
             return Optional.ofNullable(d.getSpec().getTemplate());
         }
@@ -557,7 +559,7 @@ final class ManifestRules {
         return Optional.empty();
     }
 
-    private static List<V1Container> allContainers(V1PodSpec pod) {
+    static List<V1Container> allContainers(V1PodSpec pod) {
         List<V1Container> all = new ArrayList<>(nullToEmpty(pod.getInitContainers()));
         all.addAll(nullToEmpty(pod.getContainers()));
         return all;
@@ -607,7 +609,7 @@ final class ManifestRules {
         return Duration.parse(v.startsWith("P") || v.startsWith("p") ? v : "PT" + v);
     }
 
-    private static <T> List<T> nullToEmpty(List<T> list) {
+    static <T> List<T> nullToEmpty(List<T> list) {
         return list == null ? List.of() : list;
     }
 }

@@ -24,6 +24,10 @@ class OverlaysTest {
         Report report = ManifestCheck.overlay(FACTS.kubernetesDir().resolve("overlays").resolve(overlay), FACTS);
 
         System.out.println("overlays/" + overlay + ": " + report.summary() + "; problems: " + report.problems().size());
+        if (report.problems().isEmpty()) {
+            NetworkFlows.describe(report.manifests()).forEach((sender, receivers) ->
+                    System.out.println("  " + sender + " -> " + String.join(", ", receivers)));
+        }
         assertTrue(report.problems().isEmpty(), "overlays/" + overlay + " has problems:\n" + report.problemList());
     }
 

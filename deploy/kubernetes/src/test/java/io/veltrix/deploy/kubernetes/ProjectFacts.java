@@ -6,13 +6,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** What the manifests must agree with, read from the project itself: the services' ports, the servers' versions. */
 final class ProjectFacts {
+
+    private static final Pattern CLASS_DECLARATION =
+            Pattern.compile("(?m)^(public\\s+)?((final|abstract)\\s+)*class\\s");
 
     private final Path root;
 
@@ -62,6 +70,45 @@ final class ProjectFacts {
             throw new IllegalStateException("the root pom has no property " + name);
         }
         return matcher.group(1).trim();
+    }
+
+    /**
+     * The paths the service's JAX-RS resources answer (class {@code @Path} + method {@code @Path}), except its
+     * admin API ({@code /admin/...}): what game clients may be routed to. Read from the sources, as written.
+     */
+    Set<String> publicPaths(String service) {
+        Set<String> paths = new TreeSet<>();
+        Pattern annotation = Pattern.compile("@Path\\(\"([^\"]*)\"\\)");
+        try (Stream<Path> files = Files.walk(root.resolve(service).resolve("src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String source = read(file);
+                // the class declaration, not the word in a comment
+                Matcher declaration = CLASS_DECLARATION.matcher(source);
+                int classAt = declaration.find() ? declaration.start() : -1;
+                Matcher m = annotation.matcher(source);
+                String classPath = null;
+                List<String> methodPaths = new ArrayList<>();
+                while (m.find()) {
+                    if (classAt >= 0 && m.start() < classAt) {
+                        classPath = m.group(1);
+                    } else {
+                        methodPaths.add(m.group(1));
+                    }
+                }
+                if (classPath == null || classPath.startsWith("/admin")) {
+                    continue;
+                }
+                if (methodPaths.isEmpty()) {
+                    paths.add(classPath);
+                }
+                for (String method : methodPaths) {
+                    paths.add(classPath.replaceAll("/$", "") + (method.startsWith("/") ? method : "/" + method));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return paths;
     }
 
     /** deploy/kubernetes/README.md, where every Secret the manifests reference is documented. */
