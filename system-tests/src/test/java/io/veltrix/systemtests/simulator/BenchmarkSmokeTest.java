@@ -34,7 +34,7 @@ class BenchmarkSmokeTest {
         assertTrue(number(table, "Raw Pulsar produce[^|]*\\| \\*\\*([0-9,]+) msg/s") > 0, table);
         assertTrue(number(table, "Ingest → Pulsar: ([0-9,]+) realistic events") > 0, table);
         assertTrue(number(table, "Ingest → Pulsar[^|]*\\| \\*\\*([0-9,]+) events/s") > 0, table);
-        assertTrue(number(table, "Processor draining[^|]*\\| \\*\\*([0-9,]+) events/s") > 0, table);
+        assertTrue(number(table, "Processor[^|]*draining[^|]*\\| \\*\\*([0-9,]+) events/s") > 0, table);
         assertTrue(!table.contains("did not drain"), table);
         assertTrue(number(table, "End to end at [0-9,]+ events/s[^|]*, ([0-9]+) probes") > 0, table);
         assertTrue(number(table, "\\*\\*p50 ([0-9,]+) ms") > 0, table);
