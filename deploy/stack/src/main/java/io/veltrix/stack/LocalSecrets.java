@@ -23,6 +23,8 @@ public final class LocalSecrets {
     public static final String WRITE_KEY = "write-key";
     public static final String ADMIN_TOKEN = "admin-token";
     public static final String READ_TOKEN = "read-token";
+    /** The experiments API's SDK key (role sdk): shipped in game clients, reads assignments and the SDK payload only. */
+    public static final String SDK_KEY = "sdk-key";
     /** Password of the services' database role ({@link DbConfig#APP_USER}) on the embedded PostgreSQL. */
     public static final String DB_PASSWORD = "db-password";
     /** Password of the embedded PostgreSQL's superuser ({@link DbConfig#ADMIN_USER}), used by the stack only. */
@@ -50,9 +52,9 @@ public final class LocalSecrets {
                 }
             }
             boolean changed = false;
-            for (String name : new String[] {WRITE_KEY, ADMIN_TOKEN, READ_TOKEN, DB_PASSWORD, DB_ADMIN_PASSWORD}) {
+            for (String name : new String[] {WRITE_KEY, ADMIN_TOKEN, READ_TOKEN, SDK_KEY, DB_PASSWORD, DB_ADMIN_PASSWORD}) {
                 if (properties.getProperty(name, "").isBlank()) {
-                    properties.setProperty(name, generate(name.equals(WRITE_KEY) ? "wk_" : name.startsWith("db") ? "pw_" : "tk_"));
+                    properties.setProperty(name, generate(name.equals(WRITE_KEY) ? "wk_" : name.equals(SDK_KEY) ? "sk_" : name.startsWith("db") ? "pw_" : "tk_"));
                     changed = true;
                 }
             }
@@ -87,6 +89,10 @@ public final class LocalSecrets {
         return values.get(READ_TOKEN);
     }
 
+    public String sdkKey() {
+        return values.get(SDK_KEY);
+    }
+
     public String dbPassword() {
         return values.get(DB_PASSWORD);
     }
@@ -102,6 +108,7 @@ public final class LocalSecrets {
         env.put("VELTRIX_INGEST_WRITE_KEYS_LOCAL_SOURCE", SOURCE);
         env.put("VELTRIX_EXPERIMENTS_ADMIN_TOKEN", adminToken());
         env.put("VELTRIX_EXPERIMENTS_READ_TOKEN", readToken());
+        env.put("VELTRIX_EXPERIMENTS_SDK_KEY", sdkKey());
         // ingest's admin API (replay, rejected-events summary) takes the same tokens
         env.put("VELTRIX_INGEST_ADMIN_TOKEN", adminToken());
         env.put("VELTRIX_PROCESSOR_ADMIN_TOKEN", adminToken());
