@@ -16,8 +16,9 @@ import java.util.Set;
 
 /**
  * {@code Authorization: Bearer <token>}, the tokens being the service's {@link TokenGrants}. Only from the header:
- * a token in a URL ends up in access logs, proxies and browser history. No header: anonymous (what the endpoint
- * allows decides); a header that is not a bearer token or a token nobody configured: 401 with a Bearer challenge.
+ * a token in a URL ends up in access logs, proxies and browser history. No header, or another scheme (HTTP Basic:
+ * ingest's write keys, which the tracking API checks itself): anonymous, and what the endpoint allows decides (a
+ * role-protected endpoint answers 401 with a Bearer challenge); a bearer token nobody configured: 401.
  */
 @ApplicationScoped
 public class BearerTokenMechanism implements HttpAuthenticationMechanism {
