@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.MessageId;
 
@@ -18,8 +19,8 @@ import org.apache.pulsar.client.api.MessageId;
  * The {@code ack} strategy, plus acknowledgement of many messages in one call. The connector acknowledges one
  * message at a time, each through a chain of Mutiny operators with context propagation and a hop to the message's
  * context; a batch of 1,000 events then costs more CPU to acknowledge than to count. {@link Factory#ackAll} hands a
- * whole batch's ids to its consumer's {@code Consumer.acknowledgeAsync(List)} (grouped on the wire by the client's
- * acknowledgement tracker, as single acknowledgements are).
+ * whole batch's ids to its consumer, which acknowledges them one by one in a loop (grouped on the wire by the
+ * client's acknowledgement tracker).
  *
  * <p>A channel with {@code concurrency} N has N consumers, and a message does not say which one delivered it; its
  * acknowledgement handler (this class, one per consumer) does. So {@code ackAll} leaves the batch's ids with the
@@ -42,7 +43,18 @@ public class BatchAck implements PulsarAckHandler {
     public Uni<Void> handle(PulsarIncomingMessage<?> message) {
         List<MessageId> batch = bulk.remove(message);
         if (batch != null) {
-            return Uni.createFrom().completionStage(() -> consumer.acknowledgeAsync(batch));
+            // one acknowledgement per message, as the connector's own path makes them: with producer batching a
+            // Pulsar entry holds several events and a processor batch may hold only some of them; the client
+            // acknowledges the entry once all of its messages are. (The list form, Consumer.acknowledgeAsync(List),
+            // was tried and set aside: ProcessorCrashTest failed with it, but that test then read a stale fault line
+            // from an earlier run, so whether the list form was at fault is not established.)
+            return Uni.createFrom().completionStage(() -> {
+                CompletableFuture<?>[] acks = new CompletableFuture<?>[batch.size()];
+                for (int i = 0; i < acks.length; i++) {
+                    acks[i] = consumer.acknowledgeAsync(batch.get(i));
+                }
+                return CompletableFuture.allOf(acks);
+            });
         }
         return Uni.createFrom().completionStage(() -> consumer.acknowledgeAsync(message.getMessageId()))
                 .emitOn(message::runOnMessageContext);

@@ -44,6 +44,18 @@ public class EventLogRepository {
     private static final String LOCK_PLAYERS = "select count(*) from (select pg_advisory_xact_lock(" + LOCK_SPACE
             + ", k) from unnest(cast(?1 as integer[])) k) locked";
 
+    /** The end of both: the keys seen before and the participations (players as parameter 7) in one JSON value. */
+    private static final String RECORD_NEW_ANSWER = """
+
+            participations as (
+                select experiment_key, player_id, variant, first_exposed_at from processing.participant
+                where player_id = any(cast(?7 as text[])))
+            select cast(json_build_array(
+                       (select coalesce(json_agg(k), '[]') from input where k not in (select event_key from fresh)),
+                       (select coalesce(json_agg(json_build_array(experiment_key, player_id, variant,
+                                                                  cast(extract(epoch from first_exposed_at) * 1000 as bigint))), '[]')
+                        from participations)) as text)""";
+
     /**
      * Records the events not seen before, and reads the batch's players' participations, in one round trip and one
      * JSON value (a row per event through Hibernate Reactive's result mapping would cost more than counting it, and it
@@ -66,15 +78,24 @@ public class EventLogRepository {
                                               where e.event_key = x.k and e.occurred_at >= x.lo and e.occurred_at <= x.hi))
                 -- a copy in the same partition: its unique event_key index
                 on conflict do nothing
-                returning event_key),
-            participations as (
-                select experiment_key, player_id, variant, first_exposed_at from processing.participant
-                where player_id = any(cast(?7 as text[])))
-            select cast(json_build_array(
-                       (select coalesce(json_agg(k), '[]') from input where k not in (select event_key from fresh)),
-                       (select coalesce(json_agg(json_build_array(experiment_key, player_id, variant,
-                                                                  cast(extract(epoch from first_exposed_at) * 1000 as bigint))), '[]')
-                        from participations)) as text)""";
+                returning event_key),""" + RECORD_NEW_ANSWER;
+
+    /**
+     * The same for a batch without an event near a partition boundary (most batches: all but those of the hours
+     * around midnight): no look-up in other partitions, whose plan alone (every partition's index opened for it)
+     * took about a seventh of the statement's time.
+     */
+    private static final String RECORD_NEW_WITHIN_PARTITIONS = """
+            with input as materialized (
+                select k, timestamptz 'epoch' + ms * interval '1 millisecond' as o, p, t, v
+                from unnest(cast(?1 as uuid[]), cast(?2 as bigint[]), cast(?3 as text[]), cast(?4 as text[]),
+                            cast(?5 as text[])) as x(k, ms, p, t, v)),
+            fresh as (
+                insert into processing.processed_event (event_key, occurred_at, player_id, event_type, numeric_values)
+                select x.k, x.o, x.p, x.t, cast(x.v as jsonb) from input x
+                -- a copy (in the same partition, the batch having no event near a boundary): its unique event_key index
+                on conflict do nothing
+                returning event_key),""" + RECORD_NEW_ANSWER.replace("?7", "?6");
 
     /** What {@link #recordNew} found: the keys of the events counted before (not now), and the players' participations. */
     public record Recorded(Set<UUID> seen, List<Participation> participations) {
@@ -115,6 +136,7 @@ public class EventLogRepository {
         String[] types = new String[n];
         String[] values = new String[n];
         Boolean[] nearBoundary = new Boolean[n];
+        boolean anyNear = false;
         for (int i = 0; i < n; i++) {
             EventFacts e = events.get(i);
             keys[i] = e.key();
@@ -123,9 +145,15 @@ public class EventLogRepository {
             types[i] = e.eventType();
             values[i] = json(e.numericValues());
             nearBoundary[i] = near.test(e);
+            anyNear |= nearBoundary[i];
+        }
+        String[] batchPlayers = players.toArray(String[]::new);
+        if (!anyNear) {
+            return session().flatMap(session -> bind(session.createNativeQuery(RECORD_NEW_WITHIN_PARTITIONS, String.class), keys,
+                    times, playerIds, types, values, batchPlayers).getSingleResult()).map(this::recorded);
         }
         return session().flatMap(session -> bind(session.createNativeQuery(RECORD_NEW, String.class), keys, times,
-                toleranceMillis, playerIds, types, values, players.toArray(String[]::new), nearBoundary).getSingleResult())
+                toleranceMillis, playerIds, types, values, batchPlayers, nearBoundary).getSingleResult())
                 .map(this::recorded);
     }
 
