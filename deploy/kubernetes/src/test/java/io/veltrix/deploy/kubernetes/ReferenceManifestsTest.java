@@ -65,6 +65,10 @@ class ReferenceManifestsTest {
         Map<String, String> schemaOwners = new java.util.TreeMap<>();
         schemas.forEach(s -> schemaOwners.put((String) s.get("name"), (String) s.get("owner")));
         assertEquals(Map.of("processing", "veltrix_processor", "experiments", "veltrix_experiments"), schemaOwners);
+        @SuppressWarnings("unchecked")
+        List<String> postInit = (List<String>) path(cluster, "spec", "bootstrap", "initdb", "postInitApplicationSQL");
+        assertTrue(postInit.contains("GRANT USAGE ON SCHEMA processing TO veltrix_experiments")
+                && postInit.contains("GRANT USAGE ON SCHEMA experiments TO veltrix_processor"), String.valueOf(postInit));
         Map<String, String> loginSecrets = Map.of("veltrix_processor", "processor-db", "veltrix_experiments", "experiments-db");
         loginSecrets.forEach((role, secret) -> {
             Map<String, Object> managed = roles.stream().filter(r -> role.equals(r.get("name"))).findFirst()
