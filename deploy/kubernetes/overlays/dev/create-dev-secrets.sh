@@ -32,7 +32,8 @@ create ingest-write-keys \
 admin="at-$(random)"
 read="rt-$(random)"
 create experiments-tokens \
-  --from-literal=VELTRIX_EXPERIMENTS_ADMIN_TOKEN="$admin" --from-literal=VELTRIX_EXPERIMENTS_READ_TOKEN="$read"
+  --from-literal=VELTRIX_EXPERIMENTS_ADMIN_TOKEN="$admin" --from-literal=VELTRIX_EXPERIMENTS_READ_TOKEN="$read" \
+  --from-literal=VELTRIX_EXPERIMENTS_SDK_KEY="sk-$(random)"
 create ingest-admin-tokens \
   --from-literal=VELTRIX_INGEST_ADMIN_TOKEN="$admin" --from-literal=VELTRIX_INGEST_READ_TOKEN="$read"
 create processor-admin-token --from-literal=VELTRIX_PROCESSOR_ADMIN_TOKEN="$admin"
@@ -41,3 +42,4 @@ show() { kubectl -n "$ns" get secret "$1" -o "jsonpath={.data.$2}" | base64 -d; 
 echo "write key:    $(show ingest-write-keys 'write-keys\.properties' | sed -n 's/^dev.key=//p')"
 echo "admin token:  $(show experiments-tokens VELTRIX_EXPERIMENTS_ADMIN_TOKEN)"
 echo "read token:   $(show experiments-tokens VELTRIX_EXPERIMENTS_READ_TOKEN)"
+echo "SDK key:      $(show experiments-tokens VELTRIX_EXPERIMENTS_SDK_KEY)"

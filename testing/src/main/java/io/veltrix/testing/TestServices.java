@@ -24,6 +24,7 @@ public final class TestServices {
     /** The experiments API's tokens of the test services (not secrets: configured only for the test services). */
     public static final String EXPERIMENTS_ADMIN_TOKEN = "e2e-experiments-admin-token";
     public static final String EXPERIMENTS_READ_TOKEN = "e2e-experiments-read-token";
+    public static final String EXPERIMENTS_SDK_KEY = "e2e-experiments-sdk-key";
 
     private static TestServices instance;
 
@@ -102,6 +103,7 @@ public final class TestServices {
                 .systemProperty("veltrix.ingest.write-keys.e2e.source", SOURCE)
                 .systemProperty("veltrix.experiments.admin-token", EXPERIMENTS_ADMIN_TOKEN)
                 .systemProperty("veltrix.experiments.read-token", EXPERIMENTS_READ_TOKEN)
+                .systemProperty("veltrix.experiments.sdk-key", EXPERIMENTS_SDK_KEY)
                 .jvmOption("-Xmx384m")
                 .logsDir(stack.logsDir())
                 .marker("veltrix-e2e")

@@ -74,6 +74,7 @@ final class DemoLauncher {
         env.put("VELTRIX_WRITE_KEY", secrets.writeKey());
         env.put("VELTRIX_EXPERIMENTS_ADMIN_TOKEN", secrets.adminToken());
         env.put("VELTRIX_EXPERIMENTS_READ_TOKEN", secrets.readToken());
+        env.put("VELTRIX_EXPERIMENTS_SDK_KEY", secrets.sdkKey());
         return env;
     }
 

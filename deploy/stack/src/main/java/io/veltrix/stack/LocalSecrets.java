@@ -25,6 +25,8 @@ public final class LocalSecrets {
     public static final String WRITE_KEY = "write-key";
     public static final String ADMIN_TOKEN = "admin-token";
     public static final String READ_TOKEN = "read-token";
+    /** The experiments API's SDK key (role sdk): shipped in game clients, reads assignments and the SDK payload only. */
+    public static final String SDK_KEY = "sdk-key";
     /** Password of processor-service's database role ({@link DbConfig#PROCESSOR_USER}) on the embedded PostgreSQL. */
     public static final String DB_PROCESSOR_PASSWORD = "db-processor-password";
     /** Password of experiments-service's database role ({@link DbConfig#EXPERIMENTS_USER}). */
@@ -58,10 +60,10 @@ public final class LocalSecrets {
                 }
             }
             boolean changed = properties.remove(LEGACY_DB_PASSWORD) != null;
-            for (String name : new String[] {WRITE_KEY, ADMIN_TOKEN, READ_TOKEN, DB_PROCESSOR_PASSWORD,
+            for (String name : new String[] {WRITE_KEY, ADMIN_TOKEN, READ_TOKEN, SDK_KEY, DB_PROCESSOR_PASSWORD,
                     DB_EXPERIMENTS_PASSWORD, DB_REGISTRY_PASSWORD, DB_ADMIN_PASSWORD}) {
                 if (properties.getProperty(name, "").isBlank()) {
-                    properties.setProperty(name, generate(name.equals(WRITE_KEY) ? "wk_" : name.startsWith("db") ? "pw_" : "tk_"));
+                    properties.setProperty(name, generate(name.equals(WRITE_KEY) ? "wk_" : name.equals(SDK_KEY) ? "sk_" : name.startsWith("db") ? "pw_" : "tk_"));
                     changed = true;
                 }
             }
@@ -96,6 +98,10 @@ public final class LocalSecrets {
         return values.get(READ_TOKEN);
     }
 
+    public String sdkKey() {
+        return values.get(SDK_KEY);
+    }
+
     public String dbProcessorPassword() {
         return values.get(DB_PROCESSOR_PASSWORD);
     }
@@ -119,6 +125,7 @@ public final class LocalSecrets {
         env.put("VELTRIX_INGEST_WRITE_KEYS_LOCAL_SOURCE", SOURCE);
         env.put("VELTRIX_EXPERIMENTS_ADMIN_TOKEN", adminToken());
         env.put("VELTRIX_EXPERIMENTS_READ_TOKEN", readToken());
+        env.put("VELTRIX_EXPERIMENTS_SDK_KEY", sdkKey());
         // ingest's admin API (replay, rejected-events summary) takes the same tokens
         env.put("VELTRIX_INGEST_ADMIN_TOKEN", adminToken());
         env.put("VELTRIX_PROCESSOR_ADMIN_TOKEN", adminToken());

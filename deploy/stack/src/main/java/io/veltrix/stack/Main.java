@@ -206,8 +206,10 @@ public final class Main {
         printTable(System.out, info, serviceUrls);
         if (!services.isEmpty()) {
             row(System.out, "write key", secrets.writeKey() + "  (source " + LocalSecrets.SOURCE + ", HTTP Basic user)");
-            row(System.out, "admin token", secrets.adminToken() + "  (experiments writes; read token "
-                    + secrets.readToken() + ")");
+            row(System.out, "admin token", secrets.adminToken() + "  (role admin: changes; analyst token "
+                    + secrets.readToken() + ": reads results and traffic)");
+            row(System.out, "SDK key", secrets.sdkKey() + "  (role sdk, for game clients: assignments and the GrowthBook "
+                    + "payload, e.g. clientKey of a GrowthBook SDK)");
             row(System.out, "credentials", layout.instanceDir().resolve("secrets.properties").toString());
         }
         if (demoTraffic != null && demoTraffic.start(supervisor, secrets, serviceUrls)) {

@@ -32,6 +32,7 @@ class DemoLauncherTest {
         assertEquals(secrets.writeKey(), env.get("VELTRIX_WRITE_KEY"));
         assertEquals(secrets.adminToken(), env.get("VELTRIX_EXPERIMENTS_ADMIN_TOKEN"));
         assertEquals(secrets.readToken(), env.get("VELTRIX_EXPERIMENTS_READ_TOKEN"));
+        assertEquals(secrets.sdkKey(), env.get("VELTRIX_EXPERIMENTS_SDK_KEY"));
         assertTrue(command.stream().noneMatch(arg -> arg.contains(secrets.writeKey())), "no secret on the command line");
     }
 

@@ -5,16 +5,22 @@ import java.util.Optional;
 
 /**
  * The experiments API's tokens (from a Secret: {@code VELTRIX_EXPERIMENTS_ADMIN_TOKEN},
- * {@code VELTRIX_EXPERIMENTS_READ_TOKEN}). Sent as {@code Authorization: Bearer <token>}. The admin token may do
- * everything; the read token reads (experiments, assignments, results, the SDK payload). A token that is not set
- * lets nobody in.
+ * {@code VELTRIX_EXPERIMENTS_READ_TOKEN}, {@code VELTRIX_EXPERIMENTS_SDK_KEY}), sent as
+ * {@code Authorization: Bearer <token>}, each granting roles ({@link io.veltrix.security.Roles}); see
+ * {@link ApiTokens}. A token that is not set lets nobody in.
  */
 @ConfigMapping(prefix = "veltrix.experiments")
 public interface ExperimentsConfig {
 
-    /** Token for writes (create, update, start, stop, archive) and reads. */
+    /** Roles admin, analyst and sdk: changes experiments, reads everything. */
     Optional<String> adminToken();
 
-    /** Token for reads only. */
+    /** Role analyst (the analyst token): reads experiments, results and traffic; changes nothing. */
     Optional<String> readToken();
+
+    /**
+     * Role sdk: the key shipped inside game clients (also GrowthBook's {@code clientKey}); reads assignments and the
+     * SDK payload, nothing else.
+     */
+    Optional<String> sdkKey();
 }

@@ -1,5 +1,7 @@
 package io.veltrix.experiments.rest;
 
+import io.veltrix.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Uni;
 import io.veltrix.experiments.mapping.AssignmentView;
 import io.veltrix.experiments.service.AssignmentService;
@@ -15,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** A player's assignments in every running experiment at once (read token). */
+@RolesAllowed(Roles.SDK)
 @Path("/api/v1/assignments")
 @Tag(name = "Assignment", description = "Which variant a player gets (GrowthBook hash version 2)")
 @SecurityRequirement(name = "bearer")

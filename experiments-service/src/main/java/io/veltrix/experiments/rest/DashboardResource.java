@@ -1,5 +1,6 @@
 package io.veltrix.experiments.rest;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * resources) asks for the read token (kept in the tab's sessionStorage, or given once in the URL fragment
  * {@code #token=...}, which browsers never send to a server) and reads the experiments API with it.
  */
+@PermitAll // a page without data: its script sends the token with each call
 @Path("/dashboard")
 @Tag(name = "Dashboard", description = "The experiments dashboard (HTML)")
 public class DashboardResource {

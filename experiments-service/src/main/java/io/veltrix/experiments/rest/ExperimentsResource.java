@@ -1,5 +1,7 @@
 package io.veltrix.experiments.rest;
 
+import io.veltrix.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Uni;
 import io.veltrix.experiments.ExperimentStatus;
 import io.veltrix.experiments.mapping.AssignmentView;
@@ -39,16 +41,20 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
- * Experiments: definitions and their life cycle, per-experiment assignment, results and time series. Reads take
- * the read (or admin) token, writes the admin token (see {@link TokenFilter}).
+ * Experiments: definitions and their life cycle, per-experiment assignment, results and time series. Reads need
+ * the role analyst (the read or the admin token), changes the role admin; a player's assignment also the role sdk.
  */
 @Path("/api/v1/experiments")
 @Tag(name = "Experiments", description = "Experiment definitions, life cycle, phases, assignment and results")
 @SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer",
-        description = "veltrix.experiments.admin-token (writes and reads) or read-token (reads)")
+        description = "veltrix.experiments.admin-token (role admin: changes and reads), read-token (role analyst: reads) "
+                + "or sdk-key (role sdk: assignments and the SDK payload)")
 @SecurityRequirement(name = "bearer")
+@RolesAllowed(Roles.ANALYST)
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "401", description = "Missing or unknown token",
+        content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "403", description = "The token's role does not allow this call",
         content = @Content(schema = @Schema(implementation = ErrorBody.class)))
 public class ExperimentsResource {
 
@@ -77,13 +83,14 @@ public class ExperimentsResource {
         return experiments.list(filter).map(list -> list.stream().map(ExperimentsResource::view).toList());
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create an experiment (status draft)")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = ExperimentView.class)))
     @APIResponse(responseCode = "400", description = "Invalid definition: each field with the reason",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "403", description = "Not the admin token")
+    @APIResponse(responseCode = "403", description = "Not the role admin")
     @APIResponse(responseCode = "409", description = "The key exists already")
     public Uni<RestResponse<ExperimentView>> create(ExperimentRequest request) {
         return experiments.create(ExperimentMapper.toDefinition(request, null))
@@ -99,6 +106,7 @@ public class ExperimentsResource {
         return experiments.load(key).map(ExperimentsResource::view);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("/{key}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -112,6 +120,7 @@ public class ExperimentsResource {
         return experiments.update(ExperimentMapper.toDefinition(request, key)).map(ExperimentsResource::view);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{key}/start")
     @Operation(summary = "Start (or restart after a stop): opens a new phase; players are assigned from now on")
@@ -120,6 +129,7 @@ public class ExperimentsResource {
         return experiments.start(key).map(ExperimentsResource::view);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{key}/stop")
     @Operation(summary = "Stop: closes the phase; nobody is assigned any more")
@@ -128,6 +138,7 @@ public class ExperimentsResource {
         return experiments.stop(key).map(ExperimentsResource::view);
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Path("/{key}/archive")
     @Operation(summary = "Archive: read-only from now on (a running experiment is stopped first)")
@@ -143,6 +154,7 @@ public class ExperimentsResource {
         return experiments.load(key).map(loaded -> loaded.phases().stream().map(ExperimentMapper::toView).toList());
     }
 
+    @RolesAllowed({Roles.SDK, Roles.ANALYST})
     @GET
     @Path("/{key}/assignment")
     @Operation(summary = "A player's variant and its parameters (GrowthBook hash version 2)",

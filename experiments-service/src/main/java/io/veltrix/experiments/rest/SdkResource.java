@@ -3,10 +3,13 @@ package io.veltrix.experiments.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.smallrye.mutiny.Uni;
 import io.veltrix.experiments.ExperimentStatus;
-import io.veltrix.experiments.config.Tokens;
 import io.veltrix.experiments.mapping.SdkPayloadMapper;
 import io.veltrix.experiments.service.ExperimentService;
 import io.veltrix.experiments.service.ExperimentService.Loaded;
+import io.veltrix.security.Roles;
+import io.veltrix.security.TokenGrants;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,9 +28,12 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * The running experiments as a GrowthBook SDK payload, so clients evaluate assignments locally (no call per player).
- * Two addresses for the same JSON: {@code /api/v1/sdk/features} with the Bearer read token, and GrowthBook's own
- * {@code /api/features/{clientKey}} with the read token as client key, so an unmodified GrowthBook SDK can load it
- * with {@code apiHost} = this service and {@code clientKey} = the read token.
+ * Two addresses for the same JSON: {@code /api/v1/sdk/features} with a Bearer token of role sdk (the SDK key, or
+ * the admin token), and GrowthBook's own {@code /api/features/{clientKey}} with the SDK key as client key, so an
+ * unmodified GrowthBook SDK can load it with {@code apiHost} = this service and {@code clientKey} = the SDK key.
+ * The SDK key ships inside game clients (it is no secret, and reads nothing but this and assignments); it is the
+ * only credential accepted in a URL: the admin and analyst tokens are refused there, so that they never end up in
+ * access logs.
  */
 @Path("/api")
 @Tag(name = "SDK", description = "Experiment definitions for GrowthBook SDKs (local evaluation)")
@@ -35,15 +41,16 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class SdkResource {
 
     private final ExperimentService experiments;
-    private final Tokens tokens;
+    private final TokenGrants tokens;
 
-    public SdkResource(ExperimentService experiments, Tokens tokens) {
+    public SdkResource(ExperimentService experiments, TokenGrants tokens) {
         this.experiments = experiments;
         this.tokens = tokens;
     }
 
     @GET
     @Path("/v1/sdk/features")
+    @RolesAllowed(Roles.SDK)
     @SecurityRequirement(name = "bearer")
     @Operation(summary = "GrowthBook SDK payload of the running experiments (one feature per experiment key)",
             description = "{\"status\": 200, \"features\": {\"<experiment key>\": {\"defaultValue\": null, \"rules\": [{experiment rule: "
@@ -55,10 +62,11 @@ public class SdkResource {
 
     @GET
     @Path("/features/{clientKey}")
-    @Operation(summary = "The same payload at GrowthBook's SDK address; the client key is the read token")
+    @PermitAll // the client key in the path is the credential (GrowthBook's protocol): checked here
+    @Operation(summary = "The same payload at GrowthBook's SDK address; the client key is the SDK key")
     public Uni<RestResponse<ObjectNode>> growthBookFeatures(
-            @Parameter(description = "The read token (GrowthBook's clientKey)") @PathParam("clientKey") String clientKey) {
-        if (tokens.role(clientKey) == null) {
+            @Parameter(description = "The SDK key (GrowthBook's clientKey)") @PathParam("clientKey") String clientKey) {
+        if (tokens.match(clientKey).filter(grant -> grant.roles().equals(java.util.Set.of(Roles.SDK))).isEmpty()) {
             return Uni.createFrom().item(RestResponse.status(Response.Status.UNAUTHORIZED));
         }
         return payload().map(RestResponse::ok);

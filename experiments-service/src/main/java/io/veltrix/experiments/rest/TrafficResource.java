@@ -1,5 +1,7 @@
 package io.veltrix.experiments.rest;
 
+import io.veltrix.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Uni;
 import io.veltrix.experiments.repository.TrafficRepository;
 import jakarta.ws.rs.BadRequestException;
@@ -19,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Live traffic per event type, for dashboards: how many events the processor has counted. */
+@RolesAllowed(Roles.ANALYST)
 @Path("/api/v1/traffic")
 @Tag(name = "Traffic", description = "Events counted by the processor, per event type and minute of occurrence")
 @Produces(MediaType.APPLICATION_JSON)

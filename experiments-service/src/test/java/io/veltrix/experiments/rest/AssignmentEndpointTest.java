@@ -66,7 +66,7 @@ class AssignmentEndpointTest {
         assertEquals(120, in + out);
         org.junit.jupiter.api.Assertions.assertTrue(out > 5 && in > 80, "coverage 0.8: " + in + " in, " + out + " out");
 
-        reader().get("/api/v1/assignments?playerId=p-7").then().statusCode(200).body("experimentKey", hasItem(key));
+        Api.sdk().get("/api/v1/assignments?playerId=p-7").then().statusCode(200).body("experimentKey", hasItem(key));
         reader().get("/api/v1/experiments/no-such-" + key + "/assignment?playerId=x").then().statusCode(404);
     }
 
@@ -74,10 +74,10 @@ class AssignmentEndpointTest {
     void sdkPayloadServesRunningExperimentsOnly() {
         String key = Api.uniqueKey("sdk");
         Api.admin().body(threeVariants(key)).post("/api/v1/experiments").then().statusCode(201);
-        reader().get("/api/v1/sdk/features").then().statusCode(200).body("features." + key, nullValue());
+        Api.sdk().get("/api/v1/sdk/features").then().statusCode(200).body("features." + key, nullValue());
         Api.admin().post("/api/v1/experiments/" + key + "/start").then().statusCode(200);
         String rule = "features.'" + key + "'.rules[0]";
-        for (var response : List.of(reader().get("/api/v1/sdk/features"), given().get("/api/features/" + Api.READ_TOKEN))) {
+        for (var response : List.of(Api.sdk().get("/api/v1/sdk/features"), given().get("/api/features/" + Api.SDK_KEY))) {
             response.then().statusCode(200)
                     .body("status", equalTo(200))
                     .body("features.'" + key + "'.defaultValue", nullValue())
@@ -92,6 +92,6 @@ class AssignmentEndpointTest {
         given().get("/api/features/not-a-token").then().statusCode(401);
         given().get("/api/v1/sdk/features").then().statusCode(401);
         Api.admin().post("/api/v1/experiments/" + key + "/stop").then().statusCode(200);
-        reader().get("/api/v1/sdk/features").then().statusCode(200).body("features." + key, nullValue());
+        Api.sdk().get("/api/v1/sdk/features").then().statusCode(200).body("features." + key, nullValue());
     }
 }

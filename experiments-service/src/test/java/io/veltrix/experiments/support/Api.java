@@ -15,6 +15,7 @@ public final class Api {
 
     public static final String ADMIN_TOKEN = "test-admin-token";
     public static final String READ_TOKEN = "test-read-token";
+    public static final String SDK_KEY = "test-sdk-key";
 
     private Api() {
     }
@@ -25,6 +26,11 @@ public final class Api {
 
     public static RequestSpecification reader() {
         return given().header("Authorization", "Bearer " + READ_TOKEN);
+    }
+
+    /** The SDK key (role sdk: assignments and the SDK payload). */
+    public static RequestSpecification sdk() {
+        return given().header("Authorization", "Bearer " + SDK_KEY);
     }
 
     /** Read token; JSON numbers as doubles (rest-assured's default is float). */

@@ -1,5 +1,7 @@
 package io.veltrix.ingest.rest;
 
+import io.veltrix.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.common.annotation.Blocking;
 import io.veltrix.ingest.config.IngestConfig;
@@ -9,7 +11,6 @@ import io.veltrix.ingest.service.replay.ReplayService;
 import io.veltrix.ingest.service.RequestRefusedException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -37,7 +38,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The admin API: what was rejected (counted, from {@code events.rejected}) and replaying rejected events after a
- * fix. Bearer tokens: {@code veltrix.ingest.admin-token} for everything, {@code veltrix.ingest.read-token} to read.
+ * fix. Bearer tokens: {@code veltrix.ingest.admin-token} (roles admin and analyst) for everything,
+ * {@code veltrix.ingest.read-token} (role analyst) to read (see {@link AdminTokens}).
  */
 @Path("/admin/v1")
 @Tag(name = "Admin", description = "Rejected events: summary and replay")
@@ -51,16 +53,14 @@ public class AdminResource {
     static final Duration MAX_WINDOW = Duration.ofDays(7).plusHours(1);
     static final Duration DEFAULT_SUMMARY_WINDOW = Duration.ofHours(1);
 
-    private final AdminAuth auth;
     private final ReplayService replays;
     private final RejectionSummaryService summaries;
     private final IngestConfig config;
     private final ObjectMapper mapper;
 
-    public AdminResource(AdminAuth auth, ReplayService replays, RejectionSummaryService summaries, IngestConfig config,
+    public AdminResource(ReplayService replays, RejectionSummaryService summaries, IngestConfig config,
                          ObjectMapper mapper) {
         this.mapper = mapper;
-        this.auth = auth;
         this.replays = replays;
         this.summaries = summaries;
         this.config = config;
@@ -68,6 +68,7 @@ public class AdminResource {
 
     @GET
     @Path("/rejections/summary")
+    @RolesAllowed(Roles.ANALYST)
     @Blocking
     @Operation(summary = "Rejected events, counted",
             description = "Reads events.rejected over the window and counts the rejections by reason, event type, "
@@ -81,7 +82,6 @@ public class AdminResource {
     @APIResponse(responseCode = "403", description = "Token not allowed")
     @APIResponse(responseCode = "503", description = "Pulsar or the registry unavailable; retry after Retry-After")
     public RejectionSummaryResponse summary(
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Parameter(description = "start (rejected at), ISO-8601, inclusive; default: 1 hour before 'to'")
             @QueryParam("from") String from,
             @Parameter(description = "end, ISO-8601, exclusive; default now") @QueryParam("to") String to,
@@ -90,7 +90,6 @@ public class AdminResource {
             @Parameter(description = "only these reasons") @QueryParam("reason") List<String> reasons,
             @Parameter(description = "only these stages (ingest, processor, replay)") @QueryParam("stage") List<String> stages,
             @Parameter(description = "largest combinations listed (default 50, at most 1000)") @QueryParam("groups") Integer groups) {
-        auth.require(authorization, AdminAuth.Access.READ);
         Instant end = instant(to, "to", Instant.now());
         Instant start = instant(from, "from", end.minus(DEFAULT_SUMMARY_WINDOW));
         checkWindow(start, end);
@@ -121,9 +120,8 @@ public class AdminResource {
             + "run the replay again after Retry-After: it continues where it stopped",
             content = @Content(schema = @Schema(implementation = ReplayResponse.class)))
     @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ReplayRequest.class)))
-    public Response replay(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] json) {
-        // authenticate before reading anything the caller sent
-        auth.require(authorization, AdminAuth.Access.ADMIN);
+    @RolesAllowed(Roles.ADMIN)
+    public Response replay(byte[] json) {
         ReplayRequest request;
         try {
             request = json == null || json.length == 0 ? null : mapper.readValue(json, ReplayRequest.class);

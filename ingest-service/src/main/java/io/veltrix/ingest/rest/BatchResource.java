@@ -1,5 +1,6 @@
 package io.veltrix.ingest.rest;
 
+import jakarta.annotation.security.PermitAll;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
@@ -24,6 +25,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * The batch endpoints of the Segment/RudderStack HTTP tracking API: {@code /v1/batch} and its aliases. What every
  * answer means is said once, here, for all of them.
  */
+// the write key (HTTP Basic or the body's writeKey, Segment's protocol) is checked by the pipeline, per request
+@PermitAll
 @Path("/v1")
 @Tag(name = "Tracking", description = "Segment-compatible tracking API")
 @SecurityScheme(securitySchemeName = "writeKey", type = SecuritySchemeType.HTTP, scheme = "basic",

@@ -1,5 +1,6 @@
 package io.veltrix.ingest.rest;
 
+import jakarta.annotation.security.PermitAll;
 import io.smallrye.common.annotation.Blocking;
 import io.veltrix.ingest.mapping.CallType;
 import io.vertx.core.http.HttpServerRequest;
@@ -24,6 +25,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * ...), and Segment's short paths for them ({@code /v1/t}, {@code /v1/i}, ...: what its browser SDK, analytics.js,
  * posts to; not listed in the OpenAPI document). What every answer means is said once, here, for all of them.
  */
+// the write key (HTTP Basic or the body's writeKey, Segment's protocol) is checked by the pipeline, per request
+@PermitAll
 @Path("/v1")
 @Tag(name = "Tracking", description = "Segment-compatible tracking API")
 @SecurityRequirement(name = "writeKey")

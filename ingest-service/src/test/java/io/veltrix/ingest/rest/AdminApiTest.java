@@ -30,8 +30,9 @@ class AdminApiTest {
         given().when().get("/admin/v1/rejections/summary")
                 .then().statusCode(401).header("WWW-Authenticate", containsString("Bearer"))
                 .body("reason", equalTo("unauthorized"));
+        // a token nobody configured is no identity: 401 like no token
         given().header("Authorization", "Bearer nope").when().get("/admin/v1/rejections/summary")
-                .then().statusCode(403).body("reason", equalTo("forbidden"));
+                .then().statusCode(401).body("reason", equalTo("unauthorized"));
         given().header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("test-write-key:".getBytes()))
                 .when().get("/admin/v1/rejections/summary")
                 .then().statusCode(401);
@@ -41,8 +42,11 @@ class AdminApiTest {
         String replay = "{\"from\":\"" + Instant.now().minusSeconds(60) + "\",\"dryRun\":true,\"eventTypes\":[\"none_such\"]}";
         given().contentType(ContentType.JSON).body(replay).when().post("/admin/v1/replay").then().statusCode(401);
         given().header("Authorization", READER).contentType(ContentType.JSON).body(replay)
-                .when().post("/admin/v1/replay").then().statusCode(403);
+                .when().post("/admin/v1/replay").then().statusCode(403).body("reason", equalTo("forbidden"));
+        // refused before the body is read
         given().header("Authorization", "Bearer nope").contentType(ContentType.JSON).body("not even JSON")
+                .when().post("/admin/v1/replay").then().statusCode(401);
+        given().header("Authorization", READER).contentType(ContentType.JSON).body("not even JSON")
                 .when().post("/admin/v1/replay").then().statusCode(403);
         given().header("Authorization", ADMIN).contentType(ContentType.JSON).body(replay)
                 .when().post("/admin/v1/replay").then().statusCode(200).body("dryRun", equalTo(true));

@@ -4,18 +4,16 @@ import io.smallrye.common.annotation.Blocking;
 import io.veltrix.processor.config.ProcessorConfig;
 import io.veltrix.processor.messaging.BacklogMonitor;
 import io.veltrix.processor.service.DeadLetterRedrive;
+import io.veltrix.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
@@ -25,12 +23,17 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The processor's admin API: the dead-letter topic, and moving its messages back after a fix. */
+/**
+ * The processor's admin API: the dead-letter topic (role analyst), and moving its messages back after a fix (role
+ * admin). The admin token ({@code veltrix.processor.admin-token}) has both roles (see {@link AdminTokens}).
+ */
 @Path("/admin/v1/dlq")
 @Tag(name = "Dead letters", description = "events.raw-DLQ: messages that failed processing after bounded redeliveries")
 @SecurityScheme(securitySchemeName = "processorAdminToken", type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "veltrix.processor.admin-token")
 @SecurityRequirement(name = "processorAdminToken")
+@APIResponse(responseCode = "401", description = "No token, or a token nobody configured")
+@APIResponse(responseCode = "403", description = "The token's role does not allow this call")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminResource {
 
@@ -59,11 +62,9 @@ public class AdminResource {
     @GET
     @Operation(summary = "How many messages wait on events.raw-DLQ (sampled every veltrix.processor.monitoring.backlog-interval)")
     @APIResponse(responseCode = "200", description = "The dead-letter backlog (NaN until first sampled)")
-    @APIResponse(responseCode = "401", description = "No token")
-    @APIResponse(responseCode = "403", description = "Wrong token, or no admin token configured")
-    public Response deadLetters(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Response refused = refuse(authorization);
-        return refused != null ? refused : Response.ok(new DeadLetters(monitor.deadLetters())).build();
+    @RolesAllowed(Roles.ANALYST)
+    public Response deadLetters() {
+        return Response.ok(new DeadLetters(monitor.deadLetters())).build();
     }
 
     @POST
@@ -76,13 +77,9 @@ public class AdminResource {
                     + "the bounded redeliveries. Call again while 'more' is true.")
     @APIResponse(responseCode = "200", description = "How many were moved, and whether more wait")
     @APIResponse(responseCode = "409", description = "A re-drive is already running on this instance")
-    public Response redrive(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                            @Parameter(description = "the most messages to move (default and maximum: veltrix.processor.redrive-max-events)")
+    @RolesAllowed(Roles.ADMIN)
+    public Response redrive(@Parameter(description = "the most messages to move (default and maximum: veltrix.processor.redrive-max-events)")
                             @QueryParam("limit") @DefaultValue("0") int limit) throws PulsarClientException {
-        Response refused = refuse(authorization);
-        if (refused != null) {
-            return refused;
-        }
         int max = config.redriveMaxEvents();
         if (limit < 0) {
             return Response.status(400).entity(new Refusal("invalid_limit", "limit must be positive")).build();
@@ -93,21 +90,5 @@ public class AdminResource {
         } catch (IllegalStateException e) {
             return Response.status(409).entity(new Refusal("redrive_running", e.getMessage())).build();
         }
-    }
-
-    private Response refuse(String authorization) {
-        String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).strip() : null;
-        if (token == null || token.isEmpty()) {
-            return Response.status(401).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"veltrix-processor\"")
-                    .entity(new Refusal("unauthorized", "send 'Authorization: Bearer <admin token>'")).build();
-        }
-        String expected = config.adminToken().filter(t -> !t.isBlank()).orElse(null);
-        if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                token.getBytes(StandardCharsets.UTF_8))) {
-            return Response.status(403).entity(new Refusal("forbidden", expected == null
-                    ? "the admin API is disabled: set veltrix.processor.admin-token" : "wrong token")).build();
-        }
-        return null;
     }
 }

@@ -101,7 +101,7 @@ public final class Benchmark {
             admin.createSubscription(topicName, SUBSCRIPTION);
             start(List.of("experiments-service", "ingest-service"), info, secrets, PulsarAdmin.topic(topicName));
             ExperimentsClient experiments = new ExperimentsClient(url("experiments-service"), secrets.adminToken(),
-                    secrets.readToken());
+                    secrets.readToken(), secrets.sdkKey());
             List<String> experimentKeys = benchExperiment(experiments, "bench-" + runId);
             cleanUp.add(() -> experimentKeys.forEach(experiments::stop)); // no running experiment left behind
             GameSettings game = GameSettings.defaults(options.players(), 0.2, "bench-" + runId, 42);

@@ -42,14 +42,29 @@ public final class ProcessStats {
         }
     }
 
-    /** CPU seconds of a process and all its descendants (PostgreSQL forks a process per connection). */
+    /**
+     * CPU seconds of a process and all its descendants (PostgreSQL forks a process per connection): the living ones,
+     * and the ones that exited and were reaped (the parent's {@code cutime}/{@code cstime}). A connection closed during
+     * a phase (the processor's pool renews its connections every 30 s) would otherwise take its CPU time with it.
+     */
     public static double cpuSecondsWithChildren(long pid) {
-        double total = cpuSeconds(pid);
+        double total = cpuSeconds(pid) + reapedChildrenCpuSeconds(pid);
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
         if (handle.isPresent()) {
             total += handle.get().descendants().mapToDouble(child -> cpuSeconds(child.pid())).sum();
         }
         return total;
+    }
+
+    /** CPU seconds of the children the process waited for after they exited (user + system); 0 when gone. */
+    static double reapedChildrenCpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** Machine-wide CPU seconds spent busy (all cores) and in total, from /proc/stat. */

@@ -53,7 +53,7 @@ public class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         String admin = adminToken != null && !adminToken.isBlank() ? adminToken : TrafficOptions.localSecret("admin-token").orElse(null);
-        ExperimentsClient experiments = new ExperimentsClient(traffic.experimentsUrl, admin, traffic.readToken());
+        ExperimentsClient experiments = new ExperimentsClient(traffic.experimentsUrl, admin, traffic.readToken(), traffic.sdkKey());
         List<String> keys = ensureRunning(experiments).map(List::of).orElse(List.of());
         LoadSettings load = new LoadSettings(rate, traffic.batchSize, traffic.maxInFlight, duration, 0);
         CountDownLatch finished = new CountDownLatch(1);

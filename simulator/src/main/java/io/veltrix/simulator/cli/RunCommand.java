@@ -45,7 +45,7 @@ public class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentsClient experimentsClient = new ExperimentsClient(traffic.experimentsUrl, null, traffic.readToken());
+        ExperimentsClient experimentsClient = new ExperimentsClient(traffic.experimentsUrl, null, traffic.readToken(), traffic.sdkKey());
         List<String> keys = TrafficOptions.keys(experiments);
         if (keys.isEmpty() && !noExperiments) {
             try {

@@ -30,8 +30,12 @@ public class TrafficOptions {
     String writeKey;
 
     @Option(names = "--read-token", defaultValue = "${env:VELTRIX_EXPERIMENTS_READ_TOKEN}",
-            description = "experiments read token (env VELTRIX_EXPERIMENTS_READ_TOKEN; default: the local platform's)")
+            description = "experiments analyst (read) token (env VELTRIX_EXPERIMENTS_READ_TOKEN; default: the local platform's)")
     String readToken;
+
+    @Option(names = "--sdk-key", defaultValue = "${env:VELTRIX_EXPERIMENTS_SDK_KEY}",
+            description = "experiments SDK key, for the players' assignments (env VELTRIX_EXPERIMENTS_SDK_KEY; default: the local platform's)")
+    String sdkKey;
 
     @Option(names = "--players", description = "player pool size (default: run 5000, demo 2000)")
     Integer players;
@@ -86,6 +90,10 @@ public class TrafficOptions {
 
     String readToken() {
         return readToken != null && !readToken.isBlank() ? readToken : localSecret("read-token").orElse(null);
+    }
+
+    String sdkKey() {
+        return sdkKey != null && !sdkKey.isBlank() ? sdkKey : localSecret("sdk-key").orElse(null);
     }
 
     /** A credential of the local platform (.veltrix/run/secrets.properties), when that file exists. */

@@ -44,17 +44,20 @@ public final class ExperimentsClient {
     private final String baseUrl;
     private final String adminToken;
     private final String readToken;
+    private final String sdkKey;
     /** Per player: the variant key of each running experiment the player is in. */
     private final Map<String, Map<String, Assignment>> assignments = new ConcurrentHashMap<>();
 
     /**
      * @param adminToken for create/start; may be null when only reading
-     * @param readToken  for reads; null = use the admin token
+     * @param readToken  for reads (the analyst token); null = use the admin token
+     * @param sdkKey     for the players' assignments, as game clients ask for them (the SDK key); null = use the admin token
      */
-    public ExperimentsClient(String baseUrl, String adminToken, String readToken) {
+    public ExperimentsClient(String baseUrl, String adminToken, String readToken, String sdkKey) {
         this.baseUrl = IngestClient.stripSlash(baseUrl);
         this.adminToken = adminToken;
         this.readToken = readToken != null ? readToken : adminToken;
+        this.sdkKey = sdkKey != null ? sdkKey : adminToken;
     }
 
     /** An experiment as the API shows it. */
@@ -176,7 +179,7 @@ public final class ExperimentsClient {
     }
 
     private Map<String, Assignment> fetchAssignments(String playerId) {
-        JsonNode answer = expectOk(call("GET", ASSIGNMENTS + encode(playerId), null, readToken), "assign " + playerId);
+        JsonNode answer = expectOk(call("GET", ASSIGNMENTS + encode(playerId), null, sdkKey), "assign " + playerId);
         Map<String, Assignment> byExperiment = new java.util.HashMap<>();
         for (JsonNode assignment : answer) {
             if (!assignment.path("inExperiment").asBoolean(false)) {

@@ -65,7 +65,7 @@ final class Players {
             answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create(services.url(TestServices.EXPERIMENTS)
                                     + "/api/v1/experiments/" + key + "/assignment?playerId="
                                     + URLEncoder.encode(player, StandardCharsets.UTF_8)))
-                            .header("Authorization", "Bearer " + TestServices.EXPERIMENTS_READ_TOKEN).build(),
+                            .header("Authorization", "Bearer " + TestServices.EXPERIMENTS_SDK_KEY).build(),
                     HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> inFlight.release()).thenApply(response -> {
                         assertEquals(200, response.statusCode(), response.body());
                         JsonPath answer = new JsonPath(response.body());

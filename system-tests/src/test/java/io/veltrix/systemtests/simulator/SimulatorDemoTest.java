@@ -56,7 +56,8 @@ class SimulatorDemoTest {
                         "--effect", "1.0", "--seed", "11"),
                 Map.of("VELTRIX_WRITE_KEY", TestServices.WRITE_KEY,
                         "VELTRIX_EXPERIMENTS_ADMIN_TOKEN", ADMIN_TOKEN,
-                        "VELTRIX_EXPERIMENTS_READ_TOKEN", READ_TOKEN),
+                        "VELTRIX_EXPERIMENTS_READ_TOKEN", READ_TOKEN,
+                        "VELTRIX_EXPERIMENTS_SDK_KEY", TestServices.EXPERIMENTS_SDK_KEY),
                 Duration.ofMinutes(3), output);
         assertEquals(0, outcome.exitCode(), outcome.output());
         assertTrue(outcome.output().contains("created experiment " + key), outcome.output());
