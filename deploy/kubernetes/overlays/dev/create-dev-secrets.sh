@@ -19,6 +19,11 @@ create() {
 
 create veltrix-db --type=kubernetes.io/basic-auth \
   --from-literal=username=veltrix --from-literal=password="$(random)"
+# one role per service (each owns its schema; the usernames are the role names the migrations grant to)
+create processor-db --type=kubernetes.io/basic-auth \
+  --from-literal=username=veltrix_processor --from-literal=password="$(random)"
+create experiments-db --type=kubernetes.io/basic-auth \
+  --from-literal=username=veltrix_experiments --from-literal=password="$(random)"
 create apicurio-db --type=kubernetes.io/basic-auth \
   --from-literal=username=apicurio --from-literal=password="$(random)"
 # the write keys file ingest re-reads (one key here; add lines dev2.key= / dev2.source= for more)

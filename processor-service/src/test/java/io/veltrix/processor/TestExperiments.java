@@ -2,6 +2,7 @@ package io.veltrix.processor;
 
 import io.veltrix.stack.StackInfo;
 import java.nio.file.Path;
+import java.util.Map;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -28,7 +29,9 @@ public final class TestExperiments {
         String root = System.getProperty("veltrix.project.root", Path.of("..").toAbsolutePath().normalize().toString());
         Path migrations = Path.of(root, "experiments-service", "src", "main", "resources", "db", "migration");
         Flyway.configure()
-                .dataSource(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword())
+                .dataSource(stack.jdbcUrl(), stack.experimentsDb().user(), stack.experimentsDb().password())
+                // as experiments-service's own Flyway: the read contract is granted to this service's role
+                .placeholders(Map.of("reader_role", stack.processorDb().user()))
                 .schemas("experiments").createSchemas(true).table("flyway_schema_history")
                 .locations("filesystem:" + migrations)
                 // only what the read contract needs; later versions are experiments-service's to apply, and
@@ -39,7 +42,8 @@ public final class TestExperiments {
 
     /** Creates an experiment with the given status and variant keys (equal weights). */
     public void create(String key, String status, String... variants) {
-        try (Connection connection = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword())) {
+        try (Connection connection = DriverManager.getConnection(stack.jdbcUrl(), stack.experimentsDb().user(),
+                stack.experimentsDb().password())) {
             long id;
             try (PreparedStatement insert = connection.prepareStatement(
                     "insert into experiments.experiment (key, name, status, coverage) values (?, ?, ?, 1) returning id")) {

@@ -1,5 +1,6 @@
 package io.veltrix.testing;
 
+import io.veltrix.stack.DbLogin;
 import io.veltrix.stack.StackInfo;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plain JDBC on the test stack's database: reads for assertions on what the services stored (as the services' role),
- * and, through {@link #admin}, the faults a test injects (as the database's administrator).
+ * Plain JDBC on the test stack's database: reads for assertions on what the services stored (as the database's
+ * administrator, who reads every service's schema), through {@link #as} a session as one service's role (what that
+ * service may and may not do), and, through {@link #admin}, the faults a test injects.
  */
 public final class Database {
 
@@ -22,7 +24,12 @@ public final class Database {
     private final String password;
 
     public Database(StackInfo stack) {
-        this(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
+        this(stack.jdbcUrl(), stack.dbAdminUser(), stack.dbAdminPassword());
+    }
+
+    /** The same database as a service's role, e.g. {@code Database.as(stack, stack.experimentsDb())}. */
+    public static Database as(StackInfo stack, DbLogin login) {
+        return new Database(stack.jdbcUrl(), login.user(), login.password());
     }
 
     public Database(String url, String user, String password) {

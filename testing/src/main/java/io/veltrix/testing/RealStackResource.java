@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Points a {@code @QuarkusTest} at the real Pulsar, Apicurio and PostgreSQL of the test stack, starting
- * them if needed. The stack is shared by every test JVM of one Maven run and stops when Maven exits, so
+ * them if needed. Each service's {@code %test} profile takes its own database login from what this gives
+ * ({@link StackInfo#quarkusTestConfig}). The stack is shared by every test JVM of one Maven run and stops when Maven exits, so
  * {@link #stop()} leaves it running.
  */
 public class RealStackResource implements QuarkusTestResourceLifecycleManager {
@@ -17,7 +18,7 @@ public class RealStackResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         StackInfo stack = TestStack.get();
-        return new HashMap<>(stack.quarkusConfig());
+        return new HashMap<>(stack.quarkusTestConfig());
     }
 
     @Override

@@ -98,7 +98,7 @@ public final class TestServices {
     private ServiceProcess.Builder builder(String module, String name, StackInfo servers) {
         return ServiceProcess.builder("e2e-" + name, ServiceProcess.runnerJar(projectRoot(), module))
                 .httpPort(Ports.freePort())
-                .env(servers.serviceEnvironment())
+                .env(servers.serviceEnvironment(module))
                 .systemProperty("veltrix.ingest.write-keys.e2e.key", WRITE_KEY)
                 .systemProperty("veltrix.ingest.write-keys.e2e.source", SOURCE)
                 .systemProperty("veltrix.experiments.admin-token", EXPERIMENTS_ADMIN_TOKEN)

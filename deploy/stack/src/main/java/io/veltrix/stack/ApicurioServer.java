@@ -60,7 +60,7 @@ final class ApicurioServer extends ManagedServer {
         command.add("-Dapicurio.storage.kind=sql");
         command.add("-Dapicurio.storage.sql.kind=postgresql");
         command.add("-Dapicurio.datasource.url=" + db.registryJdbcUrl());
-        command.add("-Dapicurio.datasource.username=" + db.registryUser());
+        command.add("-Dapicurio.datasource.username=" + db.registry().user());
         command.add("-Dapicurio.datasource.jdbc.initial-size=2");
         command.add("-Dapicurio.datasource.jdbc.min-size=2");
         command.add("-Dapicurio.datasource.jdbc.max-size=10");
@@ -73,7 +73,7 @@ final class ApicurioServer extends ManagedServer {
         try {
             Files.createDirectories(dataDir);
             // the password goes through the environment, not the command line (visible in ps)
-            process = Processes.start(command(), dataDir, Map.of("APICURIO_DATASOURCE_PASSWORD", db.registryPassword()),
+            process = Processes.start(command(), dataDir, Map.of("APICURIO_DATASOURCE_PASSWORD", db.registry().password()),
                     logFile, appendLog);
             log.detail("Apicurio Registry started, pid " + process.pid() + ", " + registryUrl() + " (java " + java + ")");
         } catch (IOException e) {

@@ -72,44 +72,4 @@ final class Databases {
     static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
     }
-
-    /**
-     * The services' role on the embedded server: a login role that is not a superuser, with the instance's password,
-     * allowed to create the schemas the services' migrations own. Schemas an older version of the stack created as
-     * the superuser are handed over to it, with everything in them.
-     */
-    static void ensureAppRole(String appDatabaseUrl, String adminUser, String adminPassword, String role, String password,
-                              String database, String... schemas) {
-        String quotedRole = "\"" + role + "\"";
-        String schemaList = String.join(",", java.util.Arrays.stream(schemas).map(Databases::literal).toList());
-        execute(appDatabaseUrl, adminUser, adminPassword,
-                "do $$ begin if not exists (select from pg_roles where rolname = " + literal(role) + ") then create role "
-                        + quotedRole + " login; end if; end $$",
-                "alter role " + quotedRole + " login nosuperuser nocreatedb nocreaterole password " + literal(password),
-                "grant connect, create, temporary on database \"" + database + "\" to " + quotedRole,
-                """
-                do $$
-                declare
-                    s text;
-                    r record;
-                begin
-                    for s in select nspname from pg_namespace
-                             where nspname in (%s) and nspowner <> (select oid from pg_roles where rolname = %s) loop
-                        execute format('alter schema %%I owner to %%I', s, %s);
-                        for r in select c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                                 where n.nspname = s and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
-                                   and not exists (select from pg_depend d where d.objid = c.oid and d.deptype in ('a', 'i')
-                                                   and d.classid = 'pg_class'::regclass) loop
-                            execute format('alter %%s %%I.%%I owner to %%I', case r.relkind when 'v' then 'view'
-                                when 'm' then 'materialized view' when 'S' then 'sequence' when 'f' then 'foreign table'
-                                else 'table' end, s, r.relname, %s);
-                        end loop;
-                        for r in select p.oid::regprocedure as f from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-                                 where n.nspname = s loop
-                            execute format('alter routine %%s owner to %%I', r.f, %s);
-                        end loop;
-                    end loop;
-                end $$""".formatted(schemaList, literal(role), literal(role), literal(role), literal(role)),
-                "create extension if not exists pg_stat_statements");
-    }
 }

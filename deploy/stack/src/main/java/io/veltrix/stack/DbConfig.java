@@ -5,31 +5,42 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where the databases are. Embedded PostgreSQL by default; a user-provided server when
- * {@code VELTRIX_DB_URL} (or the instance-specific {@code VELTRIX_RUN_DB_URL} / {@code VELTRIX_TEST_DB_URL})
- * is set, with {@code VELTRIX_DB_USER} / {@code VELTRIX_DB_PASSWORD}; the registry's database is
- * {@code VELTRIX_REGISTRY_DB_URL} (default: database {@code apicurio} on the same server).
+ * Where the databases are, and who logs in. Embedded PostgreSQL by default: one role per service (each owns its
+ * schema, reads the other's through the grants of the read contract), one for Apicurio (owns its database), and
+ * the superuser the stack administers the server with, each with a password generated per instance
+ * ({@link LocalSecrets}). A user-provided server when {@code VELTRIX_DB_URL} (or the instance-specific
+ * {@code VELTRIX_RUN_DB_URL} / {@code VELTRIX_TEST_DB_URL}) is set, with {@code VELTRIX_DB_USER} /
+ * {@code VELTRIX_DB_PASSWORD}: then that one user is every service's (the stack does not create roles on a server
+ * it does not own); the registry's database is {@code VELTRIX_REGISTRY_DB_URL} (default: database {@code apicurio}
+ * on the same server), with {@code VELTRIX_REGISTRY_DB_USER} / {@code _PASSWORD} (default: the same user).
  */
-record DbConfig(boolean embedded, String host, int port, String database, String query, String user, String password,
-                String adminUser, String adminPassword, String registryJdbcUrl, String registryUser, String registryPassword) {
+record DbConfig(boolean embedded, String host, int port, String database, String query, DbLogin processor,
+                DbLogin experiments, DbLogin admin, String registryJdbcUrl, DbLogin registry) {
 
     /** The embedded server's superuser (initdb's bootstrap user): the stack administers the server with it. */
     static final String ADMIN_USER = "veltrix";
-    /**
-     * The role the services log in with on the embedded server: not a superuser, owner of the services' schemas
-     * (created by their migrations), so that grants, read-only sessions and passwords apply to it as they would in
-     * production.
-     */
-    static final String APP_USER = "veltrix_app";
+    /** processor-service's role: owns the schema {@code processing}. */
+    static final String PROCESSOR_USER = "veltrix_processor";
+    /** experiments-service's role: owns the schema {@code experiments}. */
+    static final String EXPERIMENTS_USER = "veltrix_experiments";
+    /** Apicurio Registry's role: owns the database {@code apicurio}. */
+    static final String REGISTRY_USER = "veltrix_registry";
+    /** The one role both services shared before the stack had a role per service; removed at the next start. */
+    static final String LEGACY_APP_USER = "veltrix_app";
     static final String APP_DATABASE = "veltrix";
     static final String REGISTRY_DATABASE = "apicurio";
+    static final String PROCESSOR_SCHEMA = "processing";
+    static final String EXPERIMENTS_SCHEMA = "experiments";
 
     private static final Pattern JDBC_URL = Pattern.compile("^jdbc:postgresql://([^/:?]+)(?::(\\d+))?/([^?]+)(\\?.*)?$");
 
     static DbConfig embedded(int port, LocalSecrets secrets) {
-        return new DbConfig(true, "127.0.0.1", port, APP_DATABASE, "", APP_USER, secrets.dbPassword(), ADMIN_USER,
-                secrets.dbAdminPassword(), "jdbc:postgresql://127.0.0.1:" + port + "/" + REGISTRY_DATABASE, ADMIN_USER,
-                secrets.dbAdminPassword());
+        return new DbConfig(true, "127.0.0.1", port, APP_DATABASE, "",
+                new DbLogin(PROCESSOR_USER, secrets.dbProcessorPassword()),
+                new DbLogin(EXPERIMENTS_USER, secrets.dbExperimentsPassword()),
+                new DbLogin(ADMIN_USER, secrets.dbAdminPassword()),
+                "jdbc:postgresql://127.0.0.1:" + port + "/" + REGISTRY_DATABASE,
+                new DbLogin(REGISTRY_USER, secrets.dbRegistryPassword()));
     }
 
     /** The user-provided server, if configured for this instance. */
@@ -44,15 +55,15 @@ record DbConfig(boolean embedded, String host, int port, String database, String
         }
         String user = settings.get("veltrix.db.user").orElseThrow(() ->
                 new StackException("VELTRIX_DB_URL is set but VELTRIX_DB_USER is not: set the database user"));
-        String password = settings.get("veltrix.db.password").orElse("");
+        DbLogin login = new DbLogin(user, settings.get("veltrix.db.password").orElse(""));
         String host = m.group(1);
         int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
         String query = m.group(4) == null ? "" : m.group(4);
         String registryUrl = settings.get("veltrix.registry.db.url")
                 .orElse("jdbc:postgresql://" + host + ":" + port + "/" + REGISTRY_DATABASE + query);
-        return Optional.of(new DbConfig(false, host, port, m.group(3), query, user, password, user, password, registryUrl,
-                settings.get("veltrix.registry.db.user").orElse(user),
-                settings.get("veltrix.registry.db.password").orElse(password)));
+        return Optional.of(new DbConfig(false, host, port, m.group(3), query, login, login, login, registryUrl,
+                new DbLogin(settings.get("veltrix.registry.db.user").orElse(user),
+                        settings.get("veltrix.registry.db.password").orElse(login.password()))));
     }
 
     String jdbcUrl() {

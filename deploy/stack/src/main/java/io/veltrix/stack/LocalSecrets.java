@@ -14,7 +14,9 @@ import java.util.Properties;
 
 /**
  * The local platform's credentials: a write key for the ingest API, the experiments API's tokens, and the embedded
- * PostgreSQL's passwords (the services' role and the superuser the stack administers it with).
+ * PostgreSQL's passwords (one role per service, Apicurio's role, and the superuser the stack administers it with).
+ * A blank or missing entry is generated at the next start; the stack sets every role's password to the file's at each
+ * start, so rotating one is: change (or delete) its line, restart.
  * Generated once per instance, kept (owner-readable only) in {@code <instance>/secrets.properties}, printed by
  * {@code ./veltrix up}, and given to the services as environment variables. Never committed.
  */
@@ -25,8 +27,14 @@ public final class LocalSecrets {
     public static final String READ_TOKEN = "read-token";
     /** The experiments API's SDK key (role sdk): shipped in game clients, reads assignments and the SDK payload only. */
     public static final String SDK_KEY = "sdk-key";
-    /** Password of the services' database role ({@link DbConfig#APP_USER}) on the embedded PostgreSQL. */
-    public static final String DB_PASSWORD = "db-password";
+    /** Password of processor-service's database role ({@link DbConfig#PROCESSOR_USER}) on the embedded PostgreSQL. */
+    public static final String DB_PROCESSOR_PASSWORD = "db-processor-password";
+    /** Password of experiments-service's database role ({@link DbConfig#EXPERIMENTS_USER}). */
+    public static final String DB_EXPERIMENTS_PASSWORD = "db-experiments-password";
+    /** Password of Apicurio Registry's database role ({@link DbConfig#REGISTRY_USER}). */
+    public static final String DB_REGISTRY_PASSWORD = "db-registry-password";
+    /** The password of the one role both services shared before (removed with that role at the next start). */
+    static final String LEGACY_DB_PASSWORD = "db-password";
     /** Password of the embedded PostgreSQL's superuser ({@link DbConfig#ADMIN_USER}), used by the stack only. */
     public static final String DB_ADMIN_PASSWORD = "db-admin-password";
     /** The source (game) the local write key belongs to. */
@@ -51,8 +59,9 @@ public final class LocalSecrets {
                     properties.load(reader);
                 }
             }
-            boolean changed = false;
-            for (String name : new String[] {WRITE_KEY, ADMIN_TOKEN, READ_TOKEN, SDK_KEY, DB_PASSWORD, DB_ADMIN_PASSWORD}) {
+            boolean changed = properties.remove(LEGACY_DB_PASSWORD) != null;
+            for (String name : new String[] {WRITE_KEY, ADMIN_TOKEN, READ_TOKEN, SDK_KEY, DB_PROCESSOR_PASSWORD,
+                    DB_EXPERIMENTS_PASSWORD, DB_REGISTRY_PASSWORD, DB_ADMIN_PASSWORD}) {
                 if (properties.getProperty(name, "").isBlank()) {
                     properties.setProperty(name, generate(name.equals(WRITE_KEY) ? "wk_" : name.equals(SDK_KEY) ? "sk_" : name.startsWith("db") ? "pw_" : "tk_"));
                     changed = true;
@@ -93,8 +102,16 @@ public final class LocalSecrets {
         return values.get(SDK_KEY);
     }
 
-    public String dbPassword() {
-        return values.get(DB_PASSWORD);
+    public String dbProcessorPassword() {
+        return values.get(DB_PROCESSOR_PASSWORD);
+    }
+
+    public String dbExperimentsPassword() {
+        return values.get(DB_EXPERIMENTS_PASSWORD);
+    }
+
+    public String dbRegistryPassword() {
+        return values.get(DB_REGISTRY_PASSWORD);
     }
 
     public String dbAdminPassword() {

@@ -154,8 +154,8 @@ public final class Main {
         Layout layout = Layout.of(VeltrixHome.resolve(), instance);
         Classpath.preloadOwnClasses();
         Path projectRoot = VeltrixHome.projectRoot(Path.of("").toAbsolutePath()).orElse(layout.home().getParent());
-        List<ServiceProcess.Builder> services = withServices ? serviceBuilders(instance, settings, projectRoot, layout)
-                : List.of();
+        Map<String, ServiceProcess.Builder> services = withServices ? serviceBuilders(instance, settings, projectRoot, layout)
+                : Map.of();
 
         Log log = new Log(layout.stackLog(), System.out);
         Supervisor supervisor = new Supervisor(instance, layout, settings, log);
@@ -186,8 +186,9 @@ public final class Main {
                     log.detail(running.get(i).name() + " stopped");
                 }
             });
-            for (ServiceProcess.Builder builder : services) {
-                ServiceProcess service = builder.env(info.serviceEnvironment()).env(secrets.serviceEnvironment()).launch();
+            for (Map.Entry<String, ServiceProcess.Builder> module : services.entrySet()) {
+                ServiceProcess service = module.getValue().env(info.serviceEnvironment(module.getKey()))
+                        .env(secrets.serviceEnvironment()).launch();
                 running.add(service);
                 supervisor.recordService(service.name(), service.pid());
                 service.onExit().thenRun(() -> {
@@ -221,9 +222,10 @@ public final class Main {
         return OK;
     }
 
-    private static List<ServiceProcess.Builder> serviceBuilders(Instance instance, Settings settings, Path projectRoot,
-                                                                Layout layout) {
-        List<ServiceProcess.Builder> builders = new ArrayList<>();
+    /** The services to start, by module. */
+    private static Map<String, ServiceProcess.Builder> serviceBuilders(Instance instance, Settings settings, Path projectRoot,
+                                                                       Layout layout) {
+        Map<String, ServiceProcess.Builder> builders = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         for (ServiceSpec spec : SERVICES) {
             Path jar = ServiceProcess.runnerJar(projectRoot, spec.module());
@@ -233,7 +235,7 @@ public final class Main {
             }
             String portKey = instance.settingsPrefix() + spec.title() + ".port";
             int port = settings.port(portKey, instance == Instance.RUN ? spec.defaultRunPort() : spec.defaultTestPort());
-            builders.add(ServiceProcess.builder(spec.name(), jar).httpPort(port).portSetting(portKey)
+            builders.put(spec.module(), ServiceProcess.builder(spec.name(), jar).httpPort(port).portSetting(portKey)
                     .jvmOption("-Xmx" + ServiceHeap.of(spec.module()))
                     .logsDir(layout.logsDir()).marker(layout.processMarker()).stopOnJvmExit(false));
         }
@@ -259,7 +261,8 @@ public final class Main {
         }
         row(out, "registry", info.registryUrl() + "  (Apicurio REST API)");
         row(out, "pulsar", info.pulsarServiceUrl() + "  admin " + info.pulsarAdminUrl());
-        row(out, "postgres", info.jdbcUrl() + "  (user " + info.dbUser() + ")");
+        row(out, "postgres", info.jdbcUrl() + "  (users " + info.processorDb().user() + ", "
+                + info.experimentsDb().user() + ")");
         row(out, "logs", info.logsDir().toString());
     }
 
@@ -299,7 +302,8 @@ public final class Main {
             }
             System.out.println("  health       pulsar " + upDown(Http.isOk(info.pulsarAdminUrl() + "/admin/v2/brokers/health"))
                     + ", registry " + upDown(Http.isOk(info.registryUrl() + "/system/info"))
-                    + ", postgres " + upDown(Databases.canConnect(info.jdbcUrl(), info.dbUser(), info.dbPassword())));
+                    + ", postgres " + upDown(Databases.canConnect(info.jdbcUrl(), info.processorDb().user(),
+                    info.processorDb().password())));
         }
         return OK;
     }
@@ -315,7 +319,9 @@ public final class Main {
                     + (instance == Instance.RUN ? "" : " --instance " + instance.id()));
             return NOT_RUNNING_OR_ALREADY_RUNNING;
         }
-        Map<String, String> lines = new LinkedHashMap<>(info.get().serviceEnvironment());
+        // the servers, and each service's own database login (VELTRIX_STACK_PROCESSOR_DB_USERNAME, ...)
+        Map<String, String> lines = new LinkedHashMap<>();
+        info.get().quarkusTestConfig().forEach((key, value) -> lines.put(Settings.envName(key), value));
         lines.put("VELTRIX_LOGS_DIR", info.get().logsDir().toString());
         lines.put("VELTRIX_STACK_HOME", info.get().home().toString());
         lines.forEach((k, v) -> System.out.println(k + "=" + v));

@@ -19,7 +19,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * ServiceProcess ingest = ServiceProcess.builder("ingest-service", root.resolve("ingest-service/target/quarkus-app/quarkus-run.jar"))
- *         .httpPort(8081).env(stack.serviceEnvironment()).logsDir(stack.logsDir()).start();
+ *         .httpPort(8081).env(stack.serviceEnvironment("ingest-service")).logsDir(stack.logsDir()).start();
  * ...
  * ingest.kill();   // crash test: SIGKILL now
  * ingest.stop();   // SIGTERM, then SIGKILL after the grace period

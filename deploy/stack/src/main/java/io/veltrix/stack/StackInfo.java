@@ -13,16 +13,16 @@ import java.util.Map;
  * @param registryUrl     Apicurio's v3 API, e.g. {@code http://127.0.0.1:8085/apis/registry/v3}
  * @param jdbcUrl         the platform database, e.g. {@code jdbc:postgresql://127.0.0.1:41234/veltrix}
  * @param reactiveUrl     the same for the reactive client, e.g. {@code postgresql://127.0.0.1:41234/veltrix}
- * @param dbUser          the services' database user
- * @param dbPassword      its password
+ * @param processorDb     processor-service's role: owns the schema {@code processing}
+ * @param experimentsDb   experiments-service's role: owns the schema {@code experiments}
  * @param dbAdminUser     a user that administers the database (the embedded server's superuser; with your own
- *                        server, the same as dbUser): for the stack and for tests that inject faults
+ *                        server, the one user of every service): for the stack and for tests that inject faults
  * @param dbAdminPassword its password
  * @param logsDir         the one folder with all server (and service) logs
  * @param home            the instance folder, {@code ${veltrix.home}/<instance>}
  */
 public record StackInfo(Instance instance, String pulsarServiceUrl, String pulsarAdminUrl, String registryUrl,
-                        String jdbcUrl, String reactiveUrl, String dbUser, String dbPassword, String dbAdminUser,
+                        String jdbcUrl, String reactiveUrl, DbLogin processorDb, DbLogin experimentsDb, String dbAdminUser,
                         String dbAdminPassword, Path logsDir, Path home) {
 
     private static final String INSTANCE = "instance";
@@ -31,8 +31,10 @@ public record StackInfo(Instance instance, String pulsarServiceUrl, String pulsa
     private static final String REGISTRY_URL = "registry.url";
     private static final String JDBC_URL = "db.jdbc-url";
     private static final String REACTIVE_URL = "db.reactive-url";
-    private static final String DB_USER = "db.username";
-    private static final String DB_PASSWORD = "db.password";
+    private static final String PROCESSOR_DB_USER = "db.processor.username";
+    private static final String PROCESSOR_DB_PASSWORD = "db.processor.password";
+    private static final String EXPERIMENTS_DB_USER = "db.experiments.username";
+    private static final String EXPERIMENTS_DB_PASSWORD = "db.experiments.password";
     private static final String DB_ADMIN_USER = "db.admin-username";
     private static final String DB_ADMIN_PASSWORD = "db.admin-password";
     private static final String LOGS_DIR = "logs.dir";
@@ -40,40 +42,72 @@ public record StackInfo(Instance instance, String pulsarServiceUrl, String pulsa
 
     /** The same stack with another broker (a test's own). */
     public StackInfo withPulsar(String serviceUrl, String adminUrl) {
-        return new StackInfo(instance, serviceUrl, adminUrl, registryUrl, jdbcUrl, reactiveUrl, dbUser, dbPassword,
+        return new StackInfo(instance, serviceUrl, adminUrl, registryUrl, jdbcUrl, reactiveUrl, processorDb, experimentsDb,
                 dbAdminUser, dbAdminPassword, logsDir, home);
     }
 
     /** The same stack with another registry (a test's own, or none). */
     public StackInfo withRegistry(String url) {
-        return new StackInfo(instance, pulsarServiceUrl, pulsarAdminUrl, url, jdbcUrl, reactiveUrl, dbUser, dbPassword,
+        return new StackInfo(instance, pulsarServiceUrl, pulsarAdminUrl, url, jdbcUrl, reactiveUrl, processorDb, experimentsDb,
                 dbAdminUser, dbAdminPassword, logsDir, home);
     }
 
     /** The same stack with another database (a test's own). */
-    public StackInfo withDatabase(String jdbc, String reactive, String user, String password, String adminUser,
+    public StackInfo withDatabase(String jdbc, String reactive, DbLogin processor, DbLogin experiments, String adminUser,
                                   String adminPassword) {
-        return new StackInfo(instance, pulsarServiceUrl, pulsarAdminUrl, registryUrl, jdbc, reactive, user, password,
+        return new StackInfo(instance, pulsarServiceUrl, pulsarAdminUrl, registryUrl, jdbc, reactive, processor, experiments,
                 adminUser, adminPassword, logsDir, home);
     }
 
-    /** Environment variables for a service process (VELTRIX_PULSAR_URL, VELTRIX_DB_JDBC_URL, ...). */
-    public Map<String, String> serviceEnvironment() {
+    /** The module name of the service that owns the schema {@code processing}. */
+    public static final String PROCESSOR = "processor-service";
+    /** The module name of the service that owns the schema {@code experiments}. */
+    public static final String EXPERIMENTS = "experiments-service";
+
+    /**
+     * Environment variables for one service's process (VELTRIX_PULSAR_URL, VELTRIX_DB_JDBC_URL, ...): the database
+     * login is that service's own role (none for a service without a schema, e.g. ingest-service).
+     */
+    public Map<String, String> serviceEnvironment(String module) {
         Map<String, String> env = new LinkedHashMap<>();
-        quarkusConfig().forEach((key, value) -> env.put(Settings.envName(key), value));
+        quarkusConfig(module).forEach((key, value) -> env.put(Settings.envName(key), value));
         return env;
     }
 
-    /** The same as Quarkus configuration keys (veltrix.pulsar.url, veltrix.db.jdbc-url, ...), e.g. for a test resource. */
-    public Map<String, String> quarkusConfig() {
+    /** The same as Quarkus configuration keys (veltrix.pulsar.url, veltrix.db.jdbc-url, ...). */
+    public Map<String, String> quarkusConfig(String module) {
+        Map<String, String> config = servers();
+        DbLogin own = module.equals(PROCESSOR) ? processorDb : module.equals(EXPERIMENTS) ? experimentsDb : null;
+        if (own != null) {
+            config.put("veltrix.db.username", own.user());
+            config.put("veltrix.db.password", own.password());
+            // the role the service's read contract is granted to (its Flyway placeholder reader_role)
+            config.put("veltrix.db.reader-role", (own == processorDb ? experimentsDb : processorDb).user());
+        }
+        return config;
+    }
+
+    /**
+     * For a {@code @QuarkusTest} of any module: the servers, and both services' logins under
+     * {@code veltrix.stack.processor-db.*} / {@code veltrix.stack.experiments-db.*}, which each service's {@code %test}
+     * profile maps to its own {@code veltrix.db.username} / {@code password} / {@code reader-role}.
+     */
+    public Map<String, String> quarkusTestConfig() {
+        Map<String, String> config = servers();
+        config.put("veltrix.stack.processor-db.username", processorDb.user());
+        config.put("veltrix.stack.processor-db.password", processorDb.password());
+        config.put("veltrix.stack.experiments-db.username", experimentsDb.user());
+        config.put("veltrix.stack.experiments-db.password", experimentsDb.password());
+        return config;
+    }
+
+    private Map<String, String> servers() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("veltrix.pulsar.url", pulsarServiceUrl);
         config.put("veltrix.pulsar.admin-url", pulsarAdminUrl);
         config.put("veltrix.registry.url", registryUrl);
         config.put("veltrix.db.jdbc-url", jdbcUrl);
         config.put("veltrix.db.reactive-url", reactiveUrl);
-        config.put("veltrix.db.username", dbUser);
-        config.put("veltrix.db.password", dbPassword);
         return config;
     }
 
@@ -85,8 +119,10 @@ public record StackInfo(Instance instance, String pulsarServiceUrl, String pulsa
         p.put(REGISTRY_URL, registryUrl);
         p.put(JDBC_URL, jdbcUrl);
         p.put(REACTIVE_URL, reactiveUrl);
-        p.put(DB_USER, dbUser);
-        p.put(DB_PASSWORD, dbPassword);
+        p.put(PROCESSOR_DB_USER, processorDb.user());
+        p.put(PROCESSOR_DB_PASSWORD, processorDb.password());
+        p.put(EXPERIMENTS_DB_USER, experimentsDb.user());
+        p.put(EXPERIMENTS_DB_PASSWORD, experimentsDb.password());
         p.put(DB_ADMIN_USER, dbAdminUser);
         p.put(DB_ADMIN_PASSWORD, dbAdminPassword);
         p.put(LOGS_DIR, logsDir.toString());
@@ -97,9 +133,10 @@ public record StackInfo(Instance instance, String pulsarServiceUrl, String pulsa
     static StackInfo fromState(StackState state) {
         return new StackInfo(Instance.parse(required(state, INSTANCE)), required(state, PULSAR_URL),
                 required(state, PULSAR_ADMIN_URL), required(state, REGISTRY_URL), required(state, JDBC_URL),
-                required(state, REACTIVE_URL), required(state, DB_USER), state.get(DB_PASSWORD).orElse(""),
-                state.get(DB_ADMIN_USER).orElse(required(state, DB_USER)),
-                state.get(DB_ADMIN_PASSWORD).orElse(state.get(DB_PASSWORD).orElse("")),
+                required(state, REACTIVE_URL),
+                new DbLogin(required(state, PROCESSOR_DB_USER), state.get(PROCESSOR_DB_PASSWORD).orElse("")),
+                new DbLogin(required(state, EXPERIMENTS_DB_USER), state.get(EXPERIMENTS_DB_PASSWORD).orElse("")),
+                required(state, DB_ADMIN_USER), state.get(DB_ADMIN_PASSWORD).orElse(""),
                 Path.of(required(state, LOGS_DIR)), Path.of(required(state, HOME)));
     }
 

@@ -178,7 +178,7 @@ final class Supervisor {
             awaitAll(database, pulsarReady, registryReady);
             PulsarServer pulsar = pulsarReady.join();
             return new StackInfo(instance, pulsar.serviceUrl(), pulsar.adminUrl(), registryReady.join().registryUrl(),
-                    db.jdbcUrl(), db.reactiveUrl(), db.user(), db.password(), db.adminUser(), db.adminPassword(),
+                    db.jdbcUrl(), db.reactiveUrl(), db.processor(), db.experiments(), db.admin().user(), db.admin().password(),
                     layout.logsDir(), layout.instanceDir());
         } finally {
             executor.shutdownNow();
@@ -189,24 +189,23 @@ final class Supervisor {
         if (db.embedded()) {
             Path home = dists.ensure(Distributions.Dist.postgres());
             PostgresServer postgres = new PostgresServer(home, layout.postgresData(), db.port(), !instance.freshDataOnStart(),
-                    db.adminPassword(), log, layout.logsDir().resolve("postgres.log"), appendLogs);
+                    db.admin().password(), log, layout.logsDir().resolve("postgres.log"), appendLogs);
             launch(postgres, postgres::start);
             postgres.awaitReady(POSTGRES_TIMEOUT);
-            Databases.ensureDatabase(db.maintenanceUrl(), db.adminUser(), db.adminPassword(), DbConfig.APP_DATABASE);
-            Databases.ensureDatabase(db.maintenanceUrl(), db.adminUser(), db.adminPassword(), DbConfig.REGISTRY_DATABASE);
-            Databases.ensureAppRole(db.jdbcUrl(), db.adminUser(), db.adminPassword(), db.user(), db.password(),
-                    DbConfig.APP_DATABASE, "processing", "experiments");
+            Databases.ensureDatabase(db.maintenanceUrl(), db.admin().user(), db.admin().password(), DbConfig.APP_DATABASE);
+            Databases.ensureDatabase(db.maintenanceUrl(), db.admin().user(), db.admin().password(), DbConfig.REGISTRY_DATABASE);
+            DatabaseRoles.apply(db);
             return;
         }
-        if (!Databases.canConnect(db.jdbcUrl(), db.user(), db.password())) {
-            throw new StackException("cannot connect to VELTRIX_DB_URL " + db.jdbcUrl() + " as " + db.user()
+        if (!Databases.canConnect(db.jdbcUrl(), db.admin().user(), db.admin().password())) {
+            throw new StackException("cannot connect to VELTRIX_DB_URL " + db.jdbcUrl() + " as " + db.admin().user()
                     + ": check the URL, VELTRIX_DB_USER / VELTRIX_DB_PASSWORD, and that the server runs");
         }
-        if (!Databases.canConnect(db.registryJdbcUrl(), db.registryUser(), db.registryPassword())) {
+        if (!Databases.canConnect(db.registryJdbcUrl(), db.registry().user(), db.registry().password())) {
             // CREATE DATABASE works from any database of the server: use the platform one
             String via = DbConfig.maintenanceUrlOf(db.registryJdbcUrl()).equals(db.maintenanceUrl())
                     ? db.jdbcUrl() : DbConfig.maintenanceUrlOf(db.registryJdbcUrl());
-            Databases.ensureDatabase(via, db.registryUser(), db.registryPassword(), DbConfig.databaseOf(db.registryJdbcUrl()));
+            Databases.ensureDatabase(via, db.registry().user(), db.registry().password(), DbConfig.databaseOf(db.registryJdbcUrl()));
             log.info("created the registry database " + db.registryJdbcUrl());
         }
     }

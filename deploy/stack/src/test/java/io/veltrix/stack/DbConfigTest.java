@@ -14,16 +14,33 @@ class DbConfigTest {
         LocalSecrets secrets = LocalSecrets.of(instance);
         DbConfig db = DbConfig.embedded(41234, secrets);
         assertTrue(db.embedded());
-        // the services log in as a role of their own, with the instance's generated password; the superuser is the stack's
-        assertEquals(DbConfig.APP_USER, db.user());
-        assertEquals(secrets.dbPassword(), db.password());
-        assertEquals(DbConfig.ADMIN_USER, db.adminUser());
-        assertEquals(secrets.dbAdminPassword(), db.adminPassword());
-        org.junit.jupiter.api.Assertions.assertNotEquals(db.password(), db.adminPassword());
+        // each service and Apicurio log in as a role of their own, with a password generated for the instance; the
+        // superuser is the stack's
+        assertEquals(new DbLogin(DbConfig.PROCESSOR_USER, secrets.dbProcessorPassword()), db.processor());
+        assertEquals(new DbLogin(DbConfig.EXPERIMENTS_USER, secrets.dbExperimentsPassword()), db.experiments());
+        assertEquals(new DbLogin(DbConfig.REGISTRY_USER, secrets.dbRegistryPassword()), db.registry());
+        assertEquals(new DbLogin(DbConfig.ADMIN_USER, secrets.dbAdminPassword()), db.admin());
+        assertEquals(4, java.util.Set.of(db.processor().password(), db.experiments().password(), db.registry().password(),
+                db.admin().password()).size(), "four different passwords");
         assertEquals("jdbc:postgresql://127.0.0.1:41234/veltrix", db.jdbcUrl());
         assertEquals("postgresql://127.0.0.1:41234/veltrix", db.reactiveUrl());
         assertEquals("jdbc:postgresql://127.0.0.1:41234/apicurio", db.registryJdbcUrl());
         assertEquals("jdbc:postgresql://127.0.0.1:41234/postgres", db.maintenanceUrl());
+    }
+
+    @Test
+    void anInstanceOfTheSharedRoleEraGetsOnePasswordPerRole(@org.junit.jupiter.api.io.TempDir java.nio.file.Path instance)
+            throws java.io.IOException {
+        java.nio.file.Files.writeString(instance.resolve("secrets.properties"),
+                "write-key=wk_kept\ndb-password=pw_old\ndb-admin-password=pw_admin\n");
+        LocalSecrets secrets = LocalSecrets.of(instance);
+        assertEquals("wk_kept", secrets.writeKey());
+        assertEquals("pw_admin", secrets.dbAdminPassword());
+        assertTrue(secrets.dbProcessorPassword().startsWith("pw_") && secrets.dbExperimentsPassword().startsWith("pw_")
+                && secrets.dbRegistryPassword().startsWith("pw_"));
+        String file = java.nio.file.Files.readString(instance.resolve("secrets.properties"));
+        assertFalse(file.contains("pw_old"), "the shared role's password is gone with the role");
+        assertEquals(secrets.dbProcessorPassword(), LocalSecrets.of(instance).dbProcessorPassword(), "kept once generated");
     }
 
     @Test
@@ -40,8 +57,11 @@ class DbConfigTest {
         assertEquals("jdbc:postgresql://db.local:5433/game?sslmode=require", db.jdbcUrl());
         assertEquals("postgresql://db.local:5433/game", db.reactiveUrl());
         assertEquals("jdbc:postgresql://db.local:5433/apicurio?sslmode=require", db.registryJdbcUrl());
-        assertEquals("app", db.registryUser());
-        assertEquals("secret", db.registryPassword());
+        // a server the stack does not own: its one user is every service's
+        assertEquals(new DbLogin("app", "secret"), db.processor());
+        assertEquals(db.processor(), db.experiments());
+        assertEquals(db.processor(), db.admin());
+        assertEquals(new DbLogin("app", "secret"), db.registry());
         assertEquals("apicurio", DbConfig.databaseOf(db.registryJdbcUrl()));
         assertEquals("jdbc:postgresql://db.local:5433/postgres?sslmode=require", DbConfig.maintenanceUrlOf(db.registryJdbcUrl()));
     }

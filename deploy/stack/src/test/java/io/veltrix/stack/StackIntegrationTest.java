@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,24 +42,44 @@ class StackIntegrationTest {
 
         assertEquals(200, Http.get(info.registryUrl() + "/system/info", Duration.ofSeconds(5)).status());
 
-        try (Connection connection = Databases.connect(info.jdbcUrl(), info.dbUser(), info.dbPassword());
-             ResultSet rs = connection.createStatement().executeQuery(
-                     "SELECT current_database(), rolsuper FROM pg_roles WHERE rolname = current_user")) {
-            rs.next();
-            assertEquals("veltrix", rs.getString(1));
-            // the services' role is not the superuser: grants, read-only sessions and its password apply to it
-            assertFalse(rs.getBoolean(2), "the services' database role is not a superuser");
+        for (DbLogin service : List.of(info.processorDb(), info.experimentsDb())) {
+            try (Connection connection = Databases.connect(info.jdbcUrl(), service.user(), service.password());
+                 ResultSet rs = connection.createStatement().executeQuery("SELECT current_database(), rolsuper, rolcreatedb,"
+                         + " rolcreaterole, has_database_privilege('veltrix', 'CREATE') FROM pg_roles WHERE rolname = current_user")) {
+                rs.next();
+                assertEquals("veltrix", rs.getString(1));
+                // each service's role is an ordinary one: grants, read-only sessions and its password apply to it
+                assertFalse(rs.getBoolean(2), service.user() + " is not a superuser");
+                assertFalse(rs.getBoolean(3) || rs.getBoolean(4) || rs.getBoolean(5),
+                        service.user() + " can create no database, role or schema");
+            }
+            // passwords are required (no trust authentication), the wrong one is refused
+            assertFalse(Databases.canConnect(info.jdbcUrl(), service.user(), service.password() + "x"));
+            // Apicurio's database is not theirs to open
+            assertFalse(Databases.canConnect(info.jdbcUrl().replace("/veltrix", "/apicurio"), service.user(), service.password()));
         }
-        // passwords are required (no trust authentication), the wrong one is refused
-        assertFalse(Databases.canConnect(info.jdbcUrl(), info.dbUser(), info.dbPassword() + "x"));
         assertFalse(Databases.canConnect(info.jdbcUrl(), info.dbAdminUser(), "wrong"));
-        try (Connection connection = Databases.connect(info.jdbcUrl().replace("/veltrix", "/apicurio"), info.dbAdminUser(),
-                info.dbAdminPassword());
-             ResultSet rs = connection.createStatement().executeQuery(
-                     "SELECT count(*) FROM information_schema.tables WHERE table_name = 'artifacts'")) {
+        try (Connection connection = Databases.connect(info.jdbcUrl(), info.dbAdminUser(), info.dbAdminPassword());
+             ResultSet rs = connection.createStatement().executeQuery("SELECT n.nspname, r.rolname FROM pg_namespace n"
+                     + " JOIN pg_roles r ON r.oid = n.nspowner WHERE n.nspname IN ('processing', 'experiments') ORDER BY 1")) {
+            // the stack makes each schema its service's, so that the service needs no right to create one
+            assertTrue(rs.next());
+            assertEquals("experiments=" + info.experimentsDb().user(), rs.getString(1) + "=" + rs.getString(2));
+            assertTrue(rs.next());
+            assertEquals("processing=" + info.processorDb().user(), rs.getString(1) + "=" + rs.getString(2));
+        }
+        LocalSecrets secrets = LocalSecrets.of(info.home());
+        try (Connection connection = Databases.connect(info.jdbcUrl().replace("/veltrix", "/apicurio"), DbConfig.REGISTRY_USER,
+                secrets.dbRegistryPassword());
+             ResultSet rs = connection.createStatement().executeQuery("SELECT count(*), bool_and(tableowner = current_user),"
+                     + " (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) FROM pg_tables WHERE tablename = 'artifacts'")) {
             rs.next();
             assertEquals(1, rs.getInt(1), "Apicurio keeps its data in PostgreSQL");
+            assertTrue(rs.getBoolean(2), "as its own role, which owns its tables");
+            assertFalse(rs.getBoolean(3), "not a superuser");
         }
+        assertFalse(Databases.canConnect(info.jdbcUrl(), DbConfig.REGISTRY_USER, secrets.dbRegistryPassword()),
+                "the registry's role cannot open the services' database");
 
         // the supervisor is owned by a Maven process (this one, or the one that started the stack we reuse),
         // or by nobody when it was started with veltrix.stack.keep=true

@@ -20,7 +20,8 @@ class StackStateTest {
     private static StackInfo sample(Path dir) {
         return new StackInfo(Instance.TEST, "pulsar://127.0.0.1:6660", "http://127.0.0.1:8100",
                 "http://127.0.0.1:8095/apis/registry/v3", "jdbc:postgresql://127.0.0.1:41234/veltrix",
-                "postgresql://127.0.0.1:41234/veltrix", "veltrix_app", "p=ss:wörd", "veltrix", "adm:n", dir.resolve("logs"), dir);
+                "postgresql://127.0.0.1:41234/veltrix", new DbLogin("veltrix_processor", "p=ss:wörd"),
+                new DbLogin("veltrix_experiments", "e#x"), "veltrix", "adm:n", dir.resolve("logs"), dir);
     }
 
     @Test
@@ -55,14 +56,32 @@ class StackStateTest {
     @Test
     void serviceEnvironmentAndQuarkusConfigCarryTheSameValues() {
         StackInfo info = sample(dir);
-        Map<String, String> env = info.serviceEnvironment();
-        Map<String, String> config = info.quarkusConfig();
+        Map<String, String> env = info.serviceEnvironment(StackInfo.PROCESSOR);
+        Map<String, String> config = info.quarkusConfig(StackInfo.PROCESSOR);
         assertEquals(List.of("VELTRIX_PULSAR_URL", "VELTRIX_PULSAR_ADMIN_URL", "VELTRIX_REGISTRY_URL", "VELTRIX_DB_JDBC_URL",
-                "VELTRIX_DB_REACTIVE_URL", "VELTRIX_DB_USERNAME", "VELTRIX_DB_PASSWORD"), List.copyOf(env.keySet()));
+                "VELTRIX_DB_REACTIVE_URL", "VELTRIX_DB_USERNAME", "VELTRIX_DB_PASSWORD", "VELTRIX_DB_READER_ROLE"),
+                List.copyOf(env.keySet()));
         assertEquals(List.of("veltrix.pulsar.url", "veltrix.pulsar.admin-url", "veltrix.registry.url", "veltrix.db.jdbc-url",
-                "veltrix.db.reactive-url", "veltrix.db.username", "veltrix.db.password"), List.copyOf(config.keySet()));
+                "veltrix.db.reactive-url", "veltrix.db.username", "veltrix.db.password", "veltrix.db.reader-role"),
+                List.copyOf(config.keySet()));
         assertEquals(List.copyOf(env.values()), List.copyOf(config.values()));
         // Quarkus maps VELTRIX_DB_JDBC_URL to veltrix.db.jdbc-url: the names must agree
         config.keySet().forEach(key -> assertTrue(env.containsKey(Settings.envName(key)), key));
+    }
+
+    @Test
+    void eachServiceGetsItsOwnLoginAndTheOtherAsReader() {
+        StackInfo info = sample(dir);
+        Map<String, String> processor = info.serviceEnvironment(StackInfo.PROCESSOR);
+        assertEquals("veltrix_processor", processor.get("VELTRIX_DB_USERNAME"));
+        assertEquals("p=ss:wörd", processor.get("VELTRIX_DB_PASSWORD"));
+        assertEquals("veltrix_experiments", processor.get("VELTRIX_DB_READER_ROLE"));
+        Map<String, String> experiments = info.serviceEnvironment(StackInfo.EXPERIMENTS);
+        assertEquals("veltrix_experiments", experiments.get("VELTRIX_DB_USERNAME"));
+        assertEquals("e#x", experiments.get("VELTRIX_DB_PASSWORD"));
+        assertEquals("veltrix_processor", experiments.get("VELTRIX_DB_READER_ROLE"));
+        // a service without a schema gets no database login at all
+        assertFalse(info.serviceEnvironment("ingest-service").keySet().stream().anyMatch(k -> k.startsWith("VELTRIX_DB_USER")
+                || k.startsWith("VELTRIX_DB_PASS")));
     }
 }

@@ -44,7 +44,10 @@ public final class Seeder implements AutoCloseable {
     private static final DateTimeFormatter PARTITION_NAME = DateTimeFormatter.ofPattern("'processed_event_p'yyyyMMdd'T'HHmmss")
             .withZone(ZoneOffset.UTC);
 
+    /** As the processor's role: the processing schema is its own (partitions made here stay its to drop). */
     private final Connection connection;
+    /** As experiments-service's role, for the experiments schema. */
+    private final Connection experiments;
     private final boolean eventKeyed;
     private final boolean partitioned;
     private final List<Player> players = new ArrayList<>();
@@ -52,7 +55,9 @@ public final class Seeder implements AutoCloseable {
     public Seeder() {
         StackInfo stack = RealStackResource.TestStack.get();
         try {
-            connection = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
+            connection = DriverManager.getConnection(stack.jdbcUrl(), stack.processorDb().user(), stack.processorDb().password());
+            experiments = DriverManager.getConnection(stack.jdbcUrl(), stack.experimentsDb().user(),
+                    stack.experimentsDb().password());
             try (ResultSet r = connection.createStatement().executeQuery("select to_regclass('processing.participant_metric') is not null "
                     + "and to_regclass('processing.processed_event') is not null")) {
                 r.next();
@@ -85,7 +90,9 @@ public final class Seeder implements AutoCloseable {
             fail("the processor's tables are missing on the test stack and its migrations are not at " + migrations);
         }
         Flyway.configure()
-                .dataSource(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword())
+                .dataSource(stack.jdbcUrl(), stack.processorDb().user(), stack.processorDb().password())
+                // its read contract is granted to this service's role, as the processor's own Flyway would
+                .placeholders(Map.of("reader_role", stack.experimentsDb().user()))
                 .schemas("processing").createSchemas(true).table("flyway_schema_history")
                 .locations("filesystem:" + migrations)
                 .validateOnMigrate(false)
@@ -94,13 +101,13 @@ public final class Seeder implements AutoCloseable {
 
     /** Moves the experiment's current phase (and start) back in time, as if it had been running for a while. */
     public void backdateCurrentPhase(String experimentKey, Duration by) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("update experiments.phase set started_at = started_at - ? * interval '1 second' "
+        try (PreparedStatement s = experiments.prepareStatement("update experiments.phase set started_at = started_at - ? * interval '1 second' "
                 + "where ended_at is null and experiment_id = (select id from experiments.experiment where key = ?)")) {
             s.setLong(1, by.toSeconds());
             s.setString(2, experimentKey);
             s.executeUpdate();
         }
-        try (PreparedStatement s = connection.prepareStatement("update experiments.experiment set started_at = started_at - ? * interval '1 second' "
+        try (PreparedStatement s = experiments.prepareStatement("update experiments.experiment set started_at = started_at - ? * interval '1 second' "
                 + "where key = ?")) {
             s.setLong(1, by.toSeconds());
             s.setString(2, experimentKey);
@@ -110,7 +117,7 @@ public final class Seeder implements AutoCloseable {
 
     /** Sets a phase's start and end (as if it had run then). */
     public void setPhase(String experimentKey, int number, Instant startedAt, Instant endedAt) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("update experiments.phase set started_at = ?, ended_at = ? "
+        try (PreparedStatement s = experiments.prepareStatement("update experiments.phase set started_at = ?, ended_at = ? "
                 + "where number = ? and experiment_id = (select id from experiments.experiment where key = ?)")) {
             s.setTimestamp(1, Timestamp.from(startedAt));
             s.setTimestamp(2, endedAt == null ? null : Timestamp.from(endedAt));
@@ -255,6 +262,7 @@ public final class Seeder implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         connection.close();
+        experiments.close();
     }
 
     /** One seeded event. */

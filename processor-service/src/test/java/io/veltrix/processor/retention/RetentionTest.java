@@ -79,7 +79,7 @@ class RetentionTest {
             StackInfo shared = TestStack.get();
             Database admin = Database.admin(shared);
             admin.execute("drop database if exists " + DATABASE + " with (force)");
-            admin.execute("create database " + DATABASE + " owner \"" + shared.dbUser() + "\"");
+            admin.execute("create database " + DATABASE + " owner \"" + shared.processorDb().user() + "\"");
             Map<String, String> config = new HashMap<>(super.start());
             config.put("veltrix.db.jdbc-url", shared.jdbcUrl().replace("/veltrix", "/" + DATABASE));
             config.put("veltrix.db.reactive-url", shared.reactiveUrl().replace("/veltrix", "/" + DATABASE));
@@ -90,8 +90,8 @@ class RetentionTest {
     @BeforeAll
     static void connect() {
         stack = RealStackResource.TestStack.get();
-        db = new Database(stack.jdbcUrl().replace("/veltrix", "/" + RetentionDatabase.DATABASE), stack.dbUser(),
-                stack.dbPassword());
+        db = new Database(stack.jdbcUrl().replace("/veltrix", "/" + RetentionDatabase.DATABASE), stack.processorDb().user(),
+                stack.processorDb().password());
         raw = new RawEvents(stack);
     }
 

@@ -377,7 +377,7 @@ public final class Benchmark {
             ServiceProcess.Builder builder = ServiceProcess.builder("bench-" + module,
                             ServiceProcess.runnerJar(options.projectRoot(), module))
                     .httpPort(Ports.freePort())
-                    .env(info.serviceEnvironment())
+                    .env(info.serviceEnvironment(module))
                     .env(secrets.serviceEnvironment())
                     .logsDir(info.logsDir())
                     .marker("veltrix-bench")

@@ -23,7 +23,7 @@ final class IngestProcesses {
     static ServiceProcess.Builder builder(StackInfo stack, String name) {
         return ServiceProcess.builder("st-" + name, ServiceProcess.runnerJar(TestServices.projectRoot(), TestServices.INGEST))
                 .httpPort(Ports.freePort())
-                .env(stack.serviceEnvironment())
+                .env(stack.serviceEnvironment(TestServices.INGEST))
                 .env("VELTRIX_INGEST_ADMIN_TOKEN", ADMIN_TOKEN)
                 .systemProperty("veltrix.ingest.write-keys.st.key", WRITE_KEY)
                 .systemProperty("veltrix.ingest.write-keys.st.source", SOURCE)

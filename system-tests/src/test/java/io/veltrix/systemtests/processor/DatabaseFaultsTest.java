@@ -57,7 +57,7 @@ class DatabaseFaultsTest extends PlatformTest {
         streamThrough("password", "28P01", () -> {
             admin.execute("alter role " + role() + " password '" + UUID.randomUUID() + "'");
             terminateProcessorSessions();
-        }, () -> admin.execute("alter role " + role() + " password '" + services.stack().dbPassword().replace("'", "''") + "'"));
+        }, () -> admin.execute("alter role " + role() + " password '" + services.stack().processorDb().password().replace("'", "''") + "'"));
     }
 
     @Test
@@ -109,7 +109,8 @@ class DatabaseFaultsTest extends PlatformTest {
     }
 
     private static String role() {
-        return "\"" + services.stack().dbUser() + "\"";
+        // the processor's own role: the faults are the processor's to wait out
+        return "\"" + services.stack().processorDb().user() + "\"";
     }
 
     private static void terminateProcessorSessions() {

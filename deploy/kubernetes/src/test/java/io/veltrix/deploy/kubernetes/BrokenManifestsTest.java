@@ -97,7 +97,7 @@ class BrokenManifestsTest {
                             - name: VELTRIX_DB_PASSWORD
                               valueFrom:
                                 secretKeyRef:
-                                  name: veltrix-db
+                                  name: processor-db
                                   key: password
                 """, """
                             - name: VELTRIX_DB_PASSWORD
@@ -300,7 +300,7 @@ class BrokenManifestsTest {
                             - name: VELTRIX_DB_USERNAME
                               valueFrom:
                                 secretKeyRef:
-                                  name: veltrix-db
+                                  name: experiments-db
                                   key: username
                 """, """
                             - name: VELTRIX_DB_USERNAME
@@ -308,6 +308,69 @@ class BrokenManifestsTest {
                 """);
 
         assertFails("prod", "experiments-service: VELTRIX_DB_USERNAME has a literal value");
+    }
+
+    // --- one database role per service ---
+
+    @Test
+    void experimentsServiceLogsInAsTheProcessor() {
+        edit("base/experiments/deployment.yaml", """
+                            - name: VELTRIX_DB_PASSWORD
+                              valueFrom:
+                                secretKeyRef:
+                                  name: experiments-db
+                """, """
+                            - name: VELTRIX_DB_PASSWORD
+                              valueFrom:
+                                secretKeyRef:
+                                  name: processor-db
+                """);
+
+        assertFails("prod", "Deployment/experiments-service container experiments-service: VELTRIX_DB_PASSWORD reads Secret "
+                + "processor-db, another service's database login");
+    }
+
+    @Test
+    void bothServicesShareOneLogin() {
+        for (String service : List.of("processor", "experiments")) {
+            String file = "base/" + service + "/deployment.yaml";
+            edit(file, "name: " + service + "-db\n                  key: username\n            - name: VELTRIX_DB_PASSWORD",
+                    "name: veltrix-db\n                  key: username\n            - name: VELTRIX_DB_PASSWORD");
+            edit(file, "name: " + service + "-db\n                  key: password", "name: veltrix-db\n                  key: password");
+        }
+
+        assertFails("prod", "Deployment/processor-service: VELTRIX_DB_PASSWORD must come from key password of Secret "
+                + "processor-db", "not password of veltrix-db");
+        assertFails("prod", "Deployment/experiments-service: VELTRIX_DB_USERNAME must come from key username of Secret "
+                + "experiments-db");
+    }
+
+    @Test
+    void processorWithoutTheReaderOfItsContract() {
+        edit("base/processor/deployment.yaml", """
+                            - name: VELTRIX_DB_READER_ROLE
+                              valueFrom:
+                                secretKeyRef:
+                                  name: experiments-db
+                                  key: username
+                """, "");
+
+        assertFails("dev", "Deployment/processor-service: VELTRIX_DB_READER_ROLE must come from key username of Secret "
+                + "experiments-db", "not elsewhere");
+    }
+
+    @Test
+    void ingestReadsTheProcessorsDatabasePassword() {
+        edit("base/ingest/deployment.yaml", "          # Kubernetes stops sending traffic", """
+                          env:
+                            - name: SOME_DB_PASSWORD
+                              valueFrom:
+                                secretKeyRef:
+                                  name: processor-db
+                                  key: password
+                """ + "          # Kubernetes stops sending traffic");
+
+        assertFails("prod", "Deployment/ingest-service container ingest-service: SOME_DB_PASSWORD reads Secret processor-db");
     }
 
     @Test

@@ -61,6 +61,15 @@ final class ManifestRules {
     static final Map<String, List<String>> REQUIRED_SECRET_VARS = Map.of(
             "processor-service", List.of("VELTRIX_DB_USERNAME", "VELTRIX_DB_PASSWORD"),
             "experiments-service", List.of("VELTRIX_DB_USERNAME", "VELTRIX_DB_PASSWORD"));
+    /**
+     * Each service's own PostgreSQL role (README, "Configuration"): the Secret its login comes from, which no other
+     * service reads; the other service's Secret gives the role its read contract is granted to (its username only).
+     */
+    static final Map<String, String> DB_LOGIN_SECRET = Map.of(
+            "processor-service", "processor-db",
+            "experiments-service", "experiments-db");
+    /** Besides its service, only the dev overlay's PostgreSQL reads a login Secret (to create the role). */
+    static final Set<String> DB_ROLE_CREATORS = Set.of("StatefulSet/postgres");
     /** ... and whole Secrets whose keys are variable names (envFrom), e.g. one pair of variables per write key. */
     static final Map<String, List<String>> REQUIRED_SECRET_SOURCES = Map.of(
             "ingest-service", List.of("ingest-admin-tokens"),
@@ -105,6 +114,7 @@ final class ManifestRules {
         rules.autoscalersAndBudgets();
         rules.configMapsHoldNoSecrets();
         rules.apicurioOnPostgres();
+        rules.databaseRolePerService();
         HardeningRules.check(overlay, manifests, facts, problems);
         NetworkFlows.check(manifests, problems);
     }
@@ -155,6 +165,48 @@ final class ManifestRules {
             if (!seenServices.contains(service)) {
                 problems.add("Deployment/" + service + " is missing");
             }
+        }
+    }
+
+    /**
+     * One database role per service: a service logs in with its own Secret and learns the other's role (the reader of
+     * its contract) from the other's Secret; nothing else reads a service's database password.
+     */
+    private void databaseRolePerService() {
+        for (Manifest m : manifests) {
+            Optional<V1PodTemplateSpec> template = m.model() == null ? Optional.empty() : podTemplate(m);
+            if (template.isEmpty()) {
+                continue;
+            }
+            String own = DB_LOGIN_SECRET.get(m.name());
+            for (V1Container container : allContainers(template.get().getSpec())) {
+                Map<String, V1EnvVar> vars = new HashMap<>();
+                nullToEmpty(container.getEnv()).forEach(v -> vars.put(v.getName(), v));
+                for (V1EnvVar var : vars.values()) {
+                    var ref = var.getValueFrom() == null ? null : var.getValueFrom().getSecretKeyRef();
+                    if (ref != null && DB_LOGIN_SECRET.containsValue(ref.getName()) && !"username".equals(ref.getKey())
+                            && !ref.getName().equals(own) && !DB_ROLE_CREATORS.contains(m.id())) {
+                        problems.add(m.id() + " container " + container.getName() + ": " + var.getName() + " reads Secret "
+                                + ref.getName() + ", another service's database login");
+                    }
+                }
+                if (own == null || !container.getName().equals(m.name())) {
+                    continue;
+                }
+                String other = DB_LOGIN_SECRET.entrySet().stream().filter(e -> !e.getKey().equals(m.name()))
+                        .map(Map.Entry::getValue).findFirst().orElseThrow();
+                secretKey(m.id(), vars.get("VELTRIX_DB_USERNAME"), "VELTRIX_DB_USERNAME", own, "username");
+                secretKey(m.id(), vars.get("VELTRIX_DB_PASSWORD"), "VELTRIX_DB_PASSWORD", own, "password");
+                secretKey(m.id(), vars.get("VELTRIX_DB_READER_ROLE"), "VELTRIX_DB_READER_ROLE", other, "username");
+            }
+        }
+    }
+
+    private void secretKey(String id, V1EnvVar var, String name, String secret, String key) {
+        var ref = var == null || var.getValueFrom() == null ? null : var.getValueFrom().getSecretKeyRef();
+        if (ref == null || !secret.equals(ref.getName()) || !key.equals(ref.getKey())) {
+            problems.add(id + ": " + name + " must come from key " + key + " of Secret " + secret + " (one database role "
+                    + "per service), not " + (ref == null ? "elsewhere" : ref.getKey() + " of " + ref.getName()));
         }
     }
 

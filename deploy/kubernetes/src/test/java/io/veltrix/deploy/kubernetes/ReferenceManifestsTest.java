@@ -30,7 +30,10 @@ class ReferenceManifestsTest {
     void postgresClusterMatchesWhatTheServicesUse() {
         List<Map<String, Object>> docs = yamlDocuments("postgres/cluster.yaml");
         Map<String, Object> cluster = docs.stream().filter(d -> "Cluster".equals(d.get("kind"))).findFirst().orElseThrow();
-        Map<String, Object> database = docs.stream().filter(d -> "Database".equals(d.get("kind"))).findFirst().orElseThrow();
+        Map<String, Object> database = docs.stream().filter(d -> "Database".equals(d.get("kind"))
+                && "apicurio".equals(path(d, "spec", "name"))).findFirst().orElseThrow();
+        Map<String, Object> platform = docs.stream().filter(d -> "Database".equals(d.get("kind"))
+                && "veltrix".equals(path(d, "spec", "name"))).findFirst().orElseThrow();
         assertEquals("postgresql.cnpg.io/v1", cluster.get("apiVersion"));
         assertEquals("postgresql.cnpg.io/v1", database.get("apiVersion"));
 
@@ -54,6 +57,27 @@ class ReferenceManifestsTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no managed role owns the registry's database"));
         assertEquals("apicurio-db", path(owner, "passwordSecret", "name"));
         assertTrue(FACTS.kubernetesReadme().contains("`veltrix-db`") && FACTS.kubernetesReadme().contains("`apicurio-db`"));
+
+        // one role per service, its password from the Secret the service logs in with, owner of the service's schema
+        assertEquals(clusterName, path(platform, "spec", "cluster", "name"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> schemas = (List<Map<String, Object>>) path(platform, "spec", "schemas");
+        Map<String, String> schemaOwners = new java.util.TreeMap<>();
+        schemas.forEach(s -> schemaOwners.put((String) s.get("name"), (String) s.get("owner")));
+        assertEquals(Map.of("processing", "veltrix_processor", "experiments", "veltrix_experiments"), schemaOwners);
+        @SuppressWarnings("unchecked")
+        List<String> postInit = (List<String>) path(cluster, "spec", "bootstrap", "initdb", "postInitApplicationSQL");
+        assertTrue(postInit.contains("GRANT USAGE ON SCHEMA processing TO veltrix_experiments")
+                && postInit.contains("GRANT USAGE ON SCHEMA experiments TO veltrix_processor"), String.valueOf(postInit));
+        Map<String, String> loginSecrets = Map.of("veltrix_processor", "processor-db", "veltrix_experiments", "experiments-db");
+        loginSecrets.forEach((role, secret) -> {
+            Map<String, Object> managed = roles.stream().filter(r -> role.equals(r.get("name"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("no managed role " + role));
+            assertEquals(secret, path(managed, "passwordSecret", "name"));
+            assertEquals(true, managed.get("login"));
+            assertTrue(ManifestRules.DB_LOGIN_SECRET.containsValue(secret));
+            assertTrue(FACTS.kubernetesReadme().contains("`" + secret + "`"));
+        });
     }
 
     @Test
