@@ -35,6 +35,12 @@ final class BenchDatabase {
         }
     }
 
+    /** Vacuums running on the server now (autovacuum workers and manual ones). */
+    long vacuumsRunning() throws SQLException {
+        return number("select count(*) from pg_stat_activity where backend_type = 'autovacuum worker' "
+                + "or query ilike 'vacuum%' and state = 'active' and pid <> pg_backend_pid()");
+    }
+
     /** The statements of the platform's database that took the most time since the reset. */
     List<StatementStats> topStatements(int limit) throws SQLException {
         List<StatementStats> top = new ArrayList<>();

@@ -118,6 +118,9 @@ public final class Benchmark {
                         new BenchDatabase(info),
                         () -> launch(List.of("processor-service"), info, secrets, PulsarAdmin.topic(topicName)));
 
+                if (!options.smoke()) {
+                    settle(new BenchDatabase(info));
+                }
                 endToEnd = endToEndPhase(simulation, admin, topicName, runId, accounting, memory, stack);
             }
         } catch (RuntimeException e) {
@@ -277,6 +280,38 @@ public final class Benchmark {
                 + "event (event log %.0f)", processorCpu, postgresCpu, pulsarCpu, bytes, logBytes);
         return new BenchResult.Processor(processed, startup, drainSeconds, rate, drained, processorCpu, postgresCpu, pulsarCpu,
                 bytes, logBytes);
+    }
+
+    /**
+     * Waits (at most 2 minutes) until the drain's aftermath is over: no vacuum running in PostgreSQL (autovacuum takes
+     * on the million rows the processor just wrote) and the machine idle, so that the end-to-end phase measures the
+     * steady rate and not the clean-up of the phase before it. How long it waited goes into the notes.
+     */
+    private void settle(BenchDatabase database) {
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofMinutes(2).toNanos();
+        int quietSeconds = 0;
+        long vacuums = -1;
+        double idle = 0;
+        while (quietSeconds < 5 && System.nanoTime() < deadline) {
+            double[] before = ProcessStats.machineBusyAndTotalSeconds();
+            sleep(1000);
+            double[] after = ProcessStats.machineBusyAndTotalSeconds();
+            double total = after[1] - before[1];
+            idle = total <= 0 ? 1 : 1 - (after[0] - before[0]) / total;
+            try {
+                vacuums = database.vacuumsRunning();
+            } catch (java.sql.SQLException e) {
+                vacuums = 0; // cannot tell: the machine's idleness decides
+            }
+            quietSeconds = vacuums == 0 && idle >= 0.8 ? quietSeconds + 1 : 0;
+        }
+        double waited = (System.nanoTime() - start) / 1e9;
+        String how = quietSeconds >= 5 ? "no vacuum running and the machine at least 80 % idle for 5 s"
+                : String.format(Locale.ROOT, "not quiet after 2 minutes (%d vacuum(s) running, %.0f %% idle)", vacuums, idle * 100);
+        Log.infof("settled before the end-to-end phase in %.0f s: %s", waited, how);
+        notes.add(String.format(Locale.ROOT, "Before the end-to-end phase the benchmark waited %.0f s for the drain's "
+                + "aftermath to end (%s).", waited, how));
     }
 
     private BenchResult.EndToEnd endToEndPhase(Simulation simulation, PulsarAdmin admin, String topicName, String runId,
