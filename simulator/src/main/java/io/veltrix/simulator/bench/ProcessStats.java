@@ -32,14 +32,7 @@ public final class ProcessStats {
 
     /** CPU seconds the process used so far (user + system); 0 when gone. */
     public static double cpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // the command name (field 2) may contain spaces: count fields after its closing parenthesis
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+        return statSeconds(pid, 11);
     }
 
     /**
@@ -58,10 +51,19 @@ public final class ProcessStats {
 
     /** CPU seconds of the children the process waited for after they exited (user + system); 0 when gone. */
     static double reapedChildrenCpuSeconds(long pid) {
+        return statSeconds(pid, 13);
+    }
+
+    /**
+     * Two adjacent tick counters of {@code /proc/<pid>/stat} (user and system time: {@code utime}/{@code stime} at
+     * 11, {@code cutime}/{@code cstime} at 13, counted after the command name) in seconds; 0 when the process is gone.
+     */
+    private static double statSeconds(long pid, int userField) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the command name (field 2) may contain spaces: count fields after its closing parenthesis
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / TICKS_PER_SECOND;
+            return (Long.parseLong(fields[userField]) + Long.parseLong(fields[userField + 1])) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return 0;
         }
