@@ -1,5 +1,8 @@
 package io.veltrix.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.veltrix.stack.StackInfo;
 import java.io.IOException;
 import java.time.Duration;
@@ -119,17 +122,24 @@ public final class TopicProbe implements AutoCloseable {
      * topic or the subscription does not exist).
      */
     public static long backlog(StackInfo stack, String topic, String subscription) {
+        JsonNode sub = subscriptionStats(stack, topic, subscription);
+        return sub.isMissingNode() ? -1 : sub.path("msgBacklog").asLong();
+    }
+
+    /**
+     * The broker's statistics of one subscription (backlog, unacknowledged messages per consumer, blocked consumers):
+     * a missing node when the topic or the subscription is unknown. For diagnostics when a wait times out.
+     */
+    public static JsonNode subscriptionStats(StackInfo stack, String topic, String subscription) {
         String path = topic.replaceFirst("^persistent://", "persistent/");
         try {
             java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.pulsarAdminUrl() + "/admin/v2/" + path + "/stats"))
                             .timeout(Duration.ofSeconds(10)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                return -1;
+                return MissingNode.getInstance();
             }
-            com.fasterxml.jackson.databind.JsonNode sub = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(response.body()).path("subscriptions").path(subscription);
-            return sub.isMissingNode() ? -1 : sub.path("msgBacklog").asLong();
+            return new ObjectMapper().readTree(response.body()).path("subscriptions").path(subscription);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the stats of " + topic, e);
         } catch (InterruptedException e) {

@@ -10,6 +10,7 @@ import io.veltrix.testing.TopicProbe;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Waiting until the processor has handled everything sent so far for some players. */
 final class Settling {
@@ -30,11 +31,19 @@ final class Settling {
         ingest.send(markers);
         sent.addAll(markers);
         Object ids = markers.stream().map(TrackedEvent::messageId).toArray(String[]::new);
-        await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() ->
-                db.number("select count(*) from processing.processed_event where event_key in "
-                        + "(select processing.event_key(?, i) from unnest(cast(? as text[])) i)", TestServices.SOURCE, ids)
-                        == markers.size());
-        await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() ->
-                TopicProbe.backlog(stack, Topics.RAW, "veltrix-processor") == 0);
+        String counted = "select count(*) from processing.processed_event where event_key in "
+                + "(select processing.event_key(?, i) from unnest(cast(? as text[])) i)";
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() ->
+                    db.number(counted, TestServices.SOURCE, ids) == markers.size());
+            await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() ->
+                    TopicProbe.backlog(stack, Topics.RAW, "veltrix-processor") == 0);
+        } catch (ConditionTimeoutException e) {
+            // say what is stuck where: the markers the processor has not counted, and the broker's view of the
+            // processor's subscription (backlog, unacknowledged messages per consumer, blocked consumers)
+            throw new AssertionError("not settled within " + timeout + ": " + db.number(counted, TestServices.SOURCE, ids)
+                    + " of " + markers.size() + " markers counted; subscription veltrix-processor of " + Topics.RAW + ": "
+                    + TopicProbe.subscriptionStats(stack, Topics.RAW, "veltrix-processor"), e);
+        }
     }
 }
