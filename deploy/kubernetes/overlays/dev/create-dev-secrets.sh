@@ -26,6 +26,9 @@ create experiments-db --type=kubernetes.io/basic-auth \
   --from-literal=username=veltrix_experiments --from-literal=password="$(random)"
 create apicurio-db --type=kubernetes.io/basic-auth \
   --from-literal=username=apicurio --from-literal=password="$(random)"
+# the schema registry's one writing user (the registration Job; Apicurio checks it)
+create registry-writer --type=kubernetes.io/basic-auth \
+  --from-literal=username=registrar --from-literal=password="$(random)"
 # the write keys file ingest re-reads (one key here; add lines dev2.key= / dev2.source= for more)
 create ingest-write-keys \
   --from-literal=write-keys.properties="$(printf 'dev.key=wk-%s\ndev.source=treasure-hunt\n' "$(random)")"

@@ -1,5 +1,6 @@
 package io.veltrix.stack;
 
+import io.veltrix.schemas.registry.SchemaRegistrar;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -13,8 +14,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The local platform's credentials: a write key for the ingest API, the experiments API's tokens, and the embedded
- * PostgreSQL's passwords (one role per service, Apicurio's role, and the superuser the stack administers it with).
+ * The local platform's credentials: a write key for the ingest API, the experiments API's tokens, the embedded
+ * PostgreSQL's passwords (one role per service, Apicurio's role, and the superuser the stack administers it with), and
+ * the password of the one registry user that may write schemas (the registration step's).
  * A blank or missing entry is generated at the next start; the stack sets every role's password to the file's at each
  * start, so rotating one is: change (or delete) its line, restart.
  * Generated once per instance, kept (owner-readable only) in {@code <instance>/secrets.properties}, printed by
@@ -37,6 +39,13 @@ public final class LocalSecrets {
     static final String LEGACY_DB_PASSWORD = "db-password";
     /** Password of the embedded PostgreSQL's superuser ({@link DbConfig#ADMIN_USER}), used by the stack only. */
     public static final String DB_ADMIN_PASSWORD = "db-admin-password";
+    /**
+     * Password of {@link #REGISTRY_WRITER}, the only Apicurio Registry user (role {@code sr-developer}): the schema
+     * registration step creates versions and sets artifact rules with it; everybody else reads anonymously.
+     */
+    public static final String REGISTRY_WRITER_PASSWORD = "registry-writer-password";
+    /** The registry user of the registration step (HTTP Basic). */
+    public static final String REGISTRY_WRITER = "registrar";
     /** The source (game) the local write key belongs to. */
     public static final String SOURCE = "treasure-hunt";
 
@@ -61,9 +70,9 @@ public final class LocalSecrets {
             }
             boolean changed = properties.remove(LEGACY_DB_PASSWORD) != null;
             for (String name : new String[] {WRITE_KEY, ADMIN_TOKEN, READ_TOKEN, SDK_KEY, DB_PROCESSOR_PASSWORD,
-                    DB_EXPERIMENTS_PASSWORD, DB_REGISTRY_PASSWORD, DB_ADMIN_PASSWORD}) {
+                    DB_EXPERIMENTS_PASSWORD, DB_REGISTRY_PASSWORD, DB_ADMIN_PASSWORD, REGISTRY_WRITER_PASSWORD}) {
                 if (properties.getProperty(name, "").isBlank()) {
-                    properties.setProperty(name, generate(name.equals(WRITE_KEY) ? "wk_" : name.equals(SDK_KEY) ? "sk_" : name.startsWith("db") ? "pw_" : "tk_"));
+                    properties.setProperty(name, generate(name.equals(WRITE_KEY) ? "wk_" : name.equals(SDK_KEY) ? "sk_" : name.endsWith("password") ? "pw_" : "tk_"));
                     changed = true;
                 }
             }
@@ -116,6 +125,15 @@ public final class LocalSecrets {
 
     public String dbAdminPassword() {
         return values.get(DB_ADMIN_PASSWORD);
+    }
+
+    public String registryWriterPassword() {
+        return values.get(REGISTRY_WRITER_PASSWORD);
+    }
+
+    /** The registration step's registry user and password. */
+    public SchemaRegistrar.Writer registryWriter() {
+        return new SchemaRegistrar.Writer(REGISTRY_WRITER, registryWriterPassword());
     }
 
     /** The services' environment for these credentials. */

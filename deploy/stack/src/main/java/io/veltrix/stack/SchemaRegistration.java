@@ -11,9 +11,9 @@ final class SchemaRegistration {
     }
 
     /** Returns one line per artifact saying what happened. */
-    static List<String> registerAll(String registryUrl, Log log) {
+    static List<String> registerAll(String registryUrl, SchemaRegistrar.Writer writer, Log log) {
         try {
-            List<String> registered = SchemaRegistrar.registerAll(registryUrl);
+            List<String> registered = SchemaRegistrar.registerAll(registryUrl, writer);
             log.info(registered.size() + " schemas registered in Apicurio Registry");
             log.detail("schemas registered in " + registryUrl + ": " + registered);
             return registered;

@@ -1,5 +1,6 @@
 package io.veltrix.stack;
 
+import io.veltrix.schemas.registry.SchemaRegistrar;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,6 +45,11 @@ public record StackInfo(Instance instance, String pulsarServiceUrl, String pulsa
     public StackInfo withPulsar(String serviceUrl, String adminUrl) {
         return new StackInfo(instance, serviceUrl, adminUrl, registryUrl, jdbcUrl, reactiveUrl, processorDb, experimentsDb,
                 dbAdminUser, dbAdminPassword, logsDir, home);
+    }
+
+    /** The registry's writing user (the registration step's; tests that register schemas play that step). */
+    public SchemaRegistrar.Writer registryWriter() {
+        return LocalSecrets.of(home).registryWriter();
     }
 
     /** The same stack with another registry (a test's own, or none). */

@@ -144,7 +144,8 @@ final class Supervisor {
         Ports.requireFree(ports.registryManagement(), "Apicurio Registry management",
                 StackPorts.key(instance, "registry.management-port"));
         Optional<DbConfig> external = DbConfig.external(instance, settings);
-        DbConfig db = external.orElseGet(() -> DbConfig.embedded(postgresPort(), LocalSecrets.of(layout.instanceDir())));
+        LocalSecrets secrets = LocalSecrets.of(layout.instanceDir());
+        DbConfig db = external.orElseGet(() -> DbConfig.embedded(postgresPort(), secrets));
         Path apicurioJava = JdkLocator.current().apicurioJava();
         Distributions dists = new Distributions(layout.home(), log);
 
@@ -169,10 +170,10 @@ final class Supervisor {
             CompletableFuture<ApicurioServer> registryReady = apicurioDist.thenCombineAsync(database, (home, ignored) -> {
                 ApicurioServer server = new ApicurioServer(home, layout.apicurioData(), ports.registry(),
                         ports.registryManagement(), apicurioJava, db, layout.processMarker(), settings, log,
-                        layout.logsDir().resolve("apicurio.log"), appendLogs);
+                        layout.logsDir().resolve("apicurio.log"), appendLogs, secrets.registryWriterPassword());
                 launch(server, server::start);
                 server.awaitReady(APICURIO_TIMEOUT);
-                SchemaRegistration.registerAll(server.registryUrl(), log);
+                SchemaRegistration.registerAll(server.registryUrl(), secrets.registryWriter(), log);
                 return server;
             }, executor);
             awaitAll(database, pulsarReady, registryReady);

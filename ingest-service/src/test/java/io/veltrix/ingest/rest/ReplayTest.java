@@ -54,7 +54,7 @@ class ReplayTest {
         String generatedId = first.getString("results[3].messageId");
         assertNotNull(generatedId);
 
-        ProbeSchemas.register(RealStackResource.TestStack.get().registryUrl(), ProbeSchemas.trackSchema(type,
+        ProbeSchemas.register(RealStackResource.TestStack.get(), ProbeSchemas.trackSchema(type,
                 ProbeSchemas.properties(type).name("level").type().intType().noDefault()));
 
         String replay = "{\"from\":\"" + from + "\",\"eventTypes\":[\"" + type + "\"],\"reasons\":[\"unknown_event_type\"]}";

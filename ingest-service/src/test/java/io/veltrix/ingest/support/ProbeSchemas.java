@@ -1,12 +1,9 @@
 package io.veltrix.ingest.support;
 
-import io.apicurio.registry.client.RegistryClientFactory;
-import io.apicurio.registry.client.common.RegistryClientOptions;
 import io.veltrix.events.Envelope;
 import io.veltrix.schemas.EventCatalog;
 import io.veltrix.schemas.registry.SchemaRegistrar;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
+import io.veltrix.stack.StackInfo;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -49,14 +46,8 @@ public final class ProbeSchemas {
                 .namespace(EventCatalog.EVENTS_GROUP).fields();
     }
 
-    /** Registers (or adds a version to) the artifact; returns the registrar's report line. */
-    public static String register(String registryUrl, Schema schema) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setUseDaemonThread(true));
-        try {
-            return new SchemaRegistrar(RegistryClientFactory.create(RegistryClientOptions.create(registryUrl, vertx)))
-                    .register(List.of(schema)).get(0);
-        } finally {
-            vertx.close();
-        }
+    /** Registers (or adds a version to) the artifact as the registration step does; returns its report line. */
+    public static String register(StackInfo stack, Schema schema) {
+        return SchemaRegistrar.register(stack.registryUrl(), stack.registryWriter(), List.of(schema)).get(0);
     }
 }

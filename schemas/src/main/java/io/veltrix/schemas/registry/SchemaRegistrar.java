@@ -32,7 +32,8 @@ import org.apache.avro.Schema;
  * and changes nothing. An incompatible schema is refused by the registry and reported with its causes.
  *
  * <p>This is a deploy-time step (the local stack runs it at start-up; Kubernetes runs it as a Job): no
- * producer ever registers a schema at run time.
+ * producer ever registers a schema at run time. It is also the only writer the registry accepts: it authenticates
+ * with HTTP Basic as the registry's one user ({@link Writer}, role {@code sr-developer}); the services read anonymously.
  */
 public final class SchemaRegistrar {
 
@@ -53,21 +54,48 @@ public final class SchemaRegistrar {
      *
      * @throws RegistrationException when the registry refuses a schema (the message says why)
      */
-    public static List<String> registerAll(String registryUrl) {
+    public static List<String> registerAll(String registryUrl, Writer writer) {
+        return register(registryUrl, writer, EventCatalog.registeredSchemas());
+    }
+
+    /** Registers {@code schemas} at {@code registryUrl} as {@code writer} (a client of its own, closed afterwards). */
+    public static List<String> register(String registryUrl, Writer writer, List<Schema> schemas) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setUseDaemonThread(true));
         try {
-            RegistryClient client = RegistryClientFactory.create(RegistryClientOptions.create(registryUrl, vertx));
-            return new SchemaRegistrar(client).register(EventCatalog.registeredSchemas());
+            return new SchemaRegistrar(client(registryUrl, vertx, writer)).register(schemas);
         } finally {
             vertx.close();
         }
+    }
+
+    /** The registry's writing user (HTTP Basic): only the registration step holds its password. */
+    public record Writer(String user, String password) {
+        @Override
+        public String toString() {
+            return "Writer[" + user + "]";
+        }
+    }
+
+    /** A registry client that writes as {@code writer}. */
+    public static RegistryClient client(String registryUrl, Vertx vertx, Writer writer) {
+        return RegistryClientFactory.create(RegistryClientOptions.create(registryUrl, vertx)
+                .basicAuth(writer.user(), writer.password()));
     }
 
     /** Registers the given schemas, each as its own self-contained artifact. */
     public List<String> register(List<Schema> schemas) {
         List<String> report = new ArrayList<>();
         for (Schema schema : schemas) {
-            report.add(register(schema));
+            try {
+                report.add(register(schema));
+            } catch (ApiException e) {
+                if (e.getResponseStatusCode() == 401 || e.getResponseStatusCode() == 403) {
+                    throw new RegistrationException(schema.getNamespace() + "/" + schema.getName() + ": the registry "
+                            + "refused to let this user write (HTTP " + e.getResponseStatusCode() + "): only the "
+                            + "registration user with its password may create versions or change rules", e);
+                }
+                throw e;
+            }
         }
         return report;
     }
@@ -163,12 +191,23 @@ public final class SchemaRegistrar {
         return cause.getDescription() + " at " + cause.getContext();
     }
 
-    /** Command line: {@code SchemaRegistrar <registry url>}; exits 1 and says why when the registry refuses. */
+    /**
+     * Command line: {@code SchemaRegistrar <registry url>}, the writer from env {@code VELTRIX_REGISTRY_WRITER_USER}
+     * (default {@code registrar}) and {@code VELTRIX_REGISTRY_WRITER_PASSWORD}; exits 1 and says why when the
+     * registry refuses.
+     */
     public static void main(String[] args) {
         String url = args.length > 0 ? args[0] : System.getenv().getOrDefault("VELTRIX_REGISTRY_URL",
                 "http://localhost:8085/apis/registry/v3");
+        String password = System.getenv("VELTRIX_REGISTRY_WRITER_PASSWORD");
+        if (password == null || password.isBlank()) {
+            System.err.println("schema registration failed: VELTRIX_REGISTRY_WRITER_PASSWORD is not set (the registry "
+                    + "accepts writes from its registration user only)");
+            System.exit(2);
+        }
+        Writer writer = new Writer(System.getenv().getOrDefault("VELTRIX_REGISTRY_WRITER_USER", "registrar"), password);
         try {
-            registerAll(url).forEach(System.out::println);
+            registerAll(url, writer).forEach(System.out::println);
         } catch (RegistrationException e) {
             System.err.println("schema registration failed: " + e.getMessage());
             System.exit(1);

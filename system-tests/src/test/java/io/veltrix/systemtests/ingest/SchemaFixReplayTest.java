@@ -6,8 +6,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.apicurio.registry.client.RegistryClientFactory;
-import io.apicurio.registry.client.common.RegistryClientOptions;
 import io.restassured.http.ContentType;
 import io.veltrix.events.Envelope;
 import io.veltrix.schemas.EventCatalog;
@@ -18,8 +16,6 @@ import io.veltrix.stack.StackInfo;
 import io.veltrix.testing.Database;
 import io.veltrix.testing.TestServices;
 import io.veltrix.testing.TopicProbe;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -172,13 +168,7 @@ class SchemaFixReplayTest {
     }
 
     private static String register(Schema schema) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setUseDaemonThread(true));
-        try {
-            return new SchemaRegistrar(RegistryClientFactory.create(RegistryClientOptions.create(stack.registryUrl(), vertx)))
-                    .register(List.of(schema)).get(0);
-        } finally {
-            vertx.close();
-        }
+        return SchemaRegistrar.register(stack.registryUrl(), stack.registryWriter(), List.of(schema)).get(0);
     }
 
     private static String letters(int n) {

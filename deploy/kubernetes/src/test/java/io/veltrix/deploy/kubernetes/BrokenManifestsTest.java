@@ -493,6 +493,22 @@ class BrokenManifestsTest {
         assertFails("dev", "NetworkPolicies block ingest-service -> pulsar:6650");
     }
 
+    @Test
+    void registryWithoutAuthentication() {
+        edit("base/config/apicurio.env", "QUARKUS_HTTP_AUTH_BASIC=true\n", "");
+
+        assertFails("prod", "Deployment/apicurio-registry", "QUARKUS_HTTP_AUTH_BASIC");
+    }
+
+    @Test
+    void aServiceWithTheRegistryWritersPassword() {
+        edit("base/processor/deployment.yaml", "            - secretRef:\n                name: processor-admin-token\n",
+                "            - secretRef:\n                name: registry-writer\n            - secretRef:\n"
+                        + "                name: processor-admin-token\n");
+
+        assertFails("prod", "Deployment/processor-service", "reads Secret registry-writer");
+    }
+
     private void assertFails(String overlay, String... expected) {
         Report report = ManifestCheck.overlay(copy.resolve("overlays").resolve(overlay), FACTS);
 

@@ -114,6 +114,7 @@ final class ManifestRules {
         rules.autoscalersAndBudgets();
         rules.configMapsHoldNoSecrets();
         rules.apicurioOnPostgres();
+        rules.registryWritesNeedTheRegistrar();
         rules.databaseRolePerService();
         HardeningRules.check(overlay, manifests, facts, problems);
         NetworkFlows.check(manifests, problems);
@@ -531,6 +532,50 @@ final class ManifestRules {
             return;
         }
         problems.add("Deployment/apicurio-registry is missing");
+    }
+
+    /** The Secret of the registry's one writing user, and who may read it. */
+    static final String REGISTRY_WRITER_SECRET = "registry-writer";
+    static final Set<String> REGISTRY_WRITER_READERS = Set.of("Deployment/apicurio-registry", "Job/veltrix-schema-registration");
+
+    /**
+     * Only the registration step writes schemas: Apicurio authenticates writes (HTTP Basic, its one user's password
+     * from Secret registry-writer, role-based authorization, anonymous reads), the registration Job has the user's
+     * credentials, and no other workload reads that Secret.
+     */
+    private void registryWritesNeedTheRegistrar() {
+        for (Manifest m : manifests) {
+            Optional<V1PodTemplateSpec> template = m.model() == null ? Optional.empty() : podTemplate(m);
+            if (template.isEmpty()) {
+                continue;
+            }
+            for (V1Container container : allContainers(template.get().getSpec())) {
+                for (V1EnvVar var : nullToEmpty(container.getEnv())) {
+                    var ref = var.getValueFrom() == null ? null : var.getValueFrom().getSecretKeyRef();
+                    if (ref != null && REGISTRY_WRITER_SECRET.equals(ref.getName()) && !REGISTRY_WRITER_READERS.contains(m.id())) {
+                        problems.add(m.id() + " container " + container.getName() + ": " + var.getName() + " reads Secret "
+                                + REGISTRY_WRITER_SECRET + ": only the registry and the schema registration Job may");
+                    }
+                }
+                for (V1EnvFromSource source : nullToEmpty(container.getEnvFrom())) {
+                    if (source.getSecretRef() != null && REGISTRY_WRITER_SECRET.equals(source.getSecretRef().getName())
+                            && !REGISTRY_WRITER_READERS.contains(m.id())) {
+                        problems.add(m.id() + " container " + container.getName() + ": reads Secret "
+                                + REGISTRY_WRITER_SECRET + ": only the registry and the schema registration Job may");
+                    }
+                }
+                Map<String, String> env = environment(container);
+                if ("Deployment/apicurio-registry".equals(m.id())) {
+                    expect(m.id(), env, "QUARKUS_HTTP_AUTH_BASIC", "true");
+                    expect(m.id(), env, "APICURIO_AUTH_ROLE_BASED_AUTHORIZATION", "true");
+                    expect(m.id(), env, "QUARKUS_SECURITY_USERS_EMBEDDED_USERS_REGISTRAR", "<secret>");
+                    expect(m.id(), env, "QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_REGISTRAR", "sr-developer");
+                    secretDocumented(m.id(), REGISTRY_WRITER_SECRET);
+                } else if ("Job/veltrix-schema-registration".equals(m.id())) {
+                    expect(m.id(), env, "VELTRIX_REGISTRY_WRITER_PASSWORD", "<secret>");
+                }
+            }
+        }
     }
 
     private void expect(String id, Map<String, String> env, String name, String value) {
