@@ -34,13 +34,15 @@ public final class Main {
             "The instance defaults to run. Ports and other settings: see deploy/stack/README.md.");
 
     /** A service the run command starts. */
-    record ServiceSpec(String name, String module, int defaultRunPort, int defaultTestPort, String title) {
+    /** A service of the platform; {@code defaultRunManagementPort}: its management interface on the run instance. */
+    record ServiceSpec(String name, String module, int defaultRunPort, int defaultTestPort, String title,
+                       int defaultRunManagementPort) {
     }
 
     static final List<ServiceSpec> SERVICES = List.of(
-            new ServiceSpec("ingest-service", "ingest-service", 8081, 8091, "ingest"),
-            new ServiceSpec("processor-service", "processor-service", 8082, 8092, "processor"),
-            new ServiceSpec("experiments-service", "experiments-service", 8083, 8093, "experiments"));
+            new ServiceSpec("ingest-service", "ingest-service", 8081, 8091, "ingest", 9081),
+            new ServiceSpec("processor-service", "processor-service", 8082, 8092, "processor", 9082),
+            new ServiceSpec("experiments-service", "experiments-service", 8083, 8093, "experiments", 9083));
 
     private Main() {
     }
@@ -173,6 +175,7 @@ public final class Main {
         StackInfo info = supervisor.start(UUID.randomUUID().toString(), -1);
 
         Map<String, String> serviceUrls = new LinkedHashMap<>();
+        Map<String, String> managementUrls = new LinkedHashMap<>();
         LocalSecrets secrets = LocalSecrets.of(layout.instanceDir());
         DemoLauncher demoTraffic = demo && !services.isEmpty() ? new DemoLauncher(projectRoot, layout, log) : null;
         if (demoTraffic != null) {
@@ -201,9 +204,12 @@ public final class Main {
             for (ServiceProcess service : running) {
                 service.awaitReady(Duration.ofSeconds(120));
                 serviceUrls.put(service.name(), service.baseUrl());
+                managementUrls.put(service.name(), service.managementUrl());
             }
         }
         printTable(System.out, info, serviceUrls);
+        managementUrls.forEach((name, url) -> row(System.out, "", name + ": health, metrics, API docs at " + url
+                + "/q/health, /q/metrics, /q/swagger-ui"));
         if (!services.isEmpty()) {
             row(System.out, "write key", secrets.writeKey() + "  (source " + LocalSecrets.SOURCE + ", HTTP Basic user)");
             row(System.out, "admin token", secrets.adminToken() + "  (role admin: changes; analyst token "
@@ -235,9 +241,18 @@ public final class Main {
             }
             String portKey = instance.settingsPrefix() + spec.title() + ".port";
             int port = settings.port(portKey, instance == Instance.RUN ? spec.defaultRunPort() : spec.defaultTestPort());
-            builders.put(spec.module(), ServiceProcess.builder(spec.name(), jar).httpPort(port).portSetting(portKey)
+            ServiceProcess.Builder builder = ServiceProcess.builder(spec.name(), jar).httpPort(port).portSetting(portKey)
                     .jvmOption("-Xmx" + ServiceHeap.of(spec.module()))
-                    .logsDir(layout.logsDir()).marker(layout.processMarker()).stopOnJvmExit(false));
+                    .logsDir(layout.logsDir()).marker(layout.processMarker()).stopOnJvmExit(false);
+            // health, metrics and API docs: a fixed port on the run instance (so that they can be bookmarked), a free
+            // one elsewhere unless set
+            String managementKey = instance.settingsPrefix() + spec.title() + ".management-port";
+            if (instance == Instance.RUN || settings.get(managementKey).isPresent()) {
+                int managementPort = settings.port(managementKey, spec.defaultRunManagementPort());
+                Ports.requireFree(managementPort, spec.name() + " management interface", managementKey);
+                builder.managementPort(managementPort);
+            }
+            builders.put(spec.module(), builder);
         }
         if (!missing.isEmpty()) {
             throw new StackException("the services are not built (" + String.join(", ", missing)

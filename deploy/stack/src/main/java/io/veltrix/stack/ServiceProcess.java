@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * A Quarkus service run as {@code java -jar <module>/target/quarkus-app/quarkus-run.jar}, with its
- * output in {@code <logs>/<name>.log}; ready when {@code GET /q/health/ready} answers 200.
+ * output in {@code <logs>/<name>.log}; ready when {@code GET /q/health/ready} answers 200 on its management interface
+ * (health, metrics, OpenAPI: a port of their own, {@link #managementUrl()}; picked once per builder unless set).
  *
  * <pre>{@code
  * ServiceProcess ingest = ServiceProcess.builder("ingest-service", root.resolve("ingest-service/target/quarkus-app/quarkus-run.jar"))
@@ -68,6 +69,11 @@ public final class ServiceProcess {
         return "http://127.0.0.1:" + spec.httpPort;
     }
 
+    /** The management interface: {@code /q/health}, {@code /q/metrics}, {@code /q/openapi}. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + spec.managementPort;
+    }
+
     public Path logFile() {
         return logFile;
     }
@@ -88,7 +94,7 @@ public final class ServiceProcess {
 
     /** Waits until the health endpoint answers 200; fails fast with the log's tail if the process exits. */
     public ServiceProcess awaitReady(Duration timeout) {
-        String url = baseUrl() + spec.healthPath;
+        String url = managementUrl() + spec.healthPath;
         boolean ready = Await.until(timeout, Duration.ofMillis(250), () -> {
             if (!process.isAlive()) {
                 throw new StackException(spec.name + " exited during start-up (exit code " + process.exitValue()
@@ -145,6 +151,7 @@ public final class ServiceProcess {
         private final String name;
         private final Path runnerJar;
         private int httpPort = 8080;
+        private int managementPort;
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Map<String, String> systemProperties = new LinkedHashMap<>();
         private final List<String> jvmOptions = new ArrayList<>();
@@ -165,6 +172,12 @@ public final class ServiceProcess {
 
         public Builder httpPort(int port) {
             this.httpPort = port;
+            return this;
+        }
+
+        /** The management interface's port (default: a free one, chosen at the first launch and kept). */
+        public Builder managementPort(int port) {
+            this.managementPort = port;
             return this;
         }
 
@@ -257,6 +270,9 @@ public final class ServiceProcess {
                 throw new StackException("no logs folder for " + name + ": set logsDir(StackInfo.logsDir())");
             }
             Ports.requireFree(httpPort, name + " HTTP", portSetting);
+            if (managementPort == 0) {
+                managementPort = Ports.freePort();
+            }
             List<String> command = new ArrayList<>();
             command.add(javaHome.resolve("bin/java").toString());
             // Netty's checks on every buffer write (reference count, bounds): ~8 % of the processor's CPU in the benchmark
@@ -270,6 +286,10 @@ public final class ServiceProcess {
             command.add("-Dquarkus.http.port=" + httpPort);
             if (!systemProperties.containsKey("quarkus.http.host")) {
                 command.add("-Dquarkus.http.host=127.0.0.1");
+            }
+            command.add("-Dquarkus.management.port=" + managementPort);
+            if (!systemProperties.containsKey("quarkus.management.host")) {
+                command.add("-Dquarkus.management.host=127.0.0.1");
             }
             systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
             command.add("-jar");

@@ -2,6 +2,7 @@ package io.veltrix.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,7 +53,7 @@ class ServiceProcessTest {
         ServiceProcess service = builder.start();
         assertTrue(service.isAlive());
         assertTrue(service.pid() > 0);
-        Http.Response health = Http.get(service.baseUrl() + "/q/health/ready", Duration.ofSeconds(2));
+        Http.Response health = Http.get(service.managementUrl() + "/q/health/ready", Duration.ofSeconds(2));
         assertEquals(200, health.status());
         assertTrue(health.body().contains("pulsar://127.0.0.1:6660"), "the environment reaches the service");
 
@@ -61,6 +62,8 @@ class ServiceProcessTest {
         assertEquals(137, service.exitCode().orElseThrow());
 
         ServiceProcess again = builder.start(); // same spec, started again after the crash
+        assertEquals(service.managementUrl(), again.managementUrl(), "the management port stays the builder's");
+        assertNotEquals(service.baseUrl(), service.managementUrl());
         again.stop();
         assertFalse(again.isAlive());
         String log = Files.readString(dir.resolve("logs/fake-service.log"));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -16,6 +17,7 @@ import io.veltrix.schemas.Topics;
 import io.veltrix.schemas.rejection.RejectedEvents;
 import io.veltrix.testing.RealStackResource;
 import io.veltrix.testing.TopicProbe;
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -30,6 +32,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)
 class FloodTest {
+
+    /** The management interface (health, metrics, OpenAPI: a port of their own). */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     static String pages(String prefix, int count, boolean bad) {
         StringBuilder body = new StringBuilder("{\"context\":{\"library\":{\"name\":\"flood-test\"},\"note\":\"" + prefix
@@ -62,7 +68,7 @@ class FloodTest {
             assertEquals(0, probe.readAll(Topics.RAW, m -> m.getProperty(Topics.PROP_EVENT_ID) != null
                     && m.getProperty(Topics.PROP_EVENT_ID).startsWith(run + "-c-")).size(), "nothing of the 429 accepted");
         }
-        given().get("/q/metrics").then().body(containsString("veltrix_ingest_limited_total{limit=\"events_per_second\"}"));
+        given().port(management.getPort()).get("/q/metrics").then().body(containsString("veltrix_ingest_limited_total{limit=\"events_per_second\"}"));
     }
 
     @Test
@@ -132,7 +138,7 @@ class FloodTest {
     }
 
     static double registryReads() {
-        String metrics = given().get("/q/metrics").asString();
+        String metrics = given().port(management.getPort()).get("/q/metrics").asString();
         double sum = 0;
         for (String line : metrics.split("\n")) {
             if (line.startsWith("veltrix_ingest_registry_reads_total{")) {

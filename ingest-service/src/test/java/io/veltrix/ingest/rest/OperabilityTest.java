@@ -7,9 +7,11 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.veltrix.testing.RealStackResource;
+import java.net.URL;
 import org.junit.jupiter.api.Test;
 
 /** What operators rely on: the OpenAPI description of every endpoint, readiness, metrics. */
@@ -17,9 +19,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)
 class OperabilityTest {
 
+    /** The management interface (health, metrics, OpenAPI: a port of their own). */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Test
     void everyEndpointIsDescribedInOpenApi() {
-        given().accept(ContentType.JSON).when().get("/q/openapi?format=json")
+        given().port(management.getPort()).accept(ContentType.JSON).when().get("/q/openapi?format=json")
                 .then().statusCode(200)
                 .body("paths.keySet()", hasItems("/v1/batch", "/v1/import", "/v1/track", "/v1/identify", "/v1/page",
                         "/v1/screen", "/v1/group", "/v1/alias", "/admin/v1/replay", "/admin/v1/rejections/summary"))
@@ -36,7 +42,7 @@ class OperabilityTest {
 
     @Test
     void readinessCoversPulsarAndTheRegistry() {
-        given().when().get("/q/health/ready")
+        given().port(management.getPort()).when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("schema-registry"))
@@ -51,7 +57,7 @@ class OperabilityTest {
                 .body("{\"event\":\"clue_found\",\"userId\":\"p-metrics\",\"properties\":"
                         + "{\"session_id\":\"s\",\"hunt_id\":\"h\",\"clue_id\":\"c\",\"clue_index\":\"x\"}}")
                 .when().post("/v1/track").then().statusCode(400);
-        given().when().get("/q/metrics")
+        given().port(management.getPort()).when().get("/q/metrics")
                 .then().statusCode(200)
                 .body(containsString("veltrix_ingest_events_rejected_total{event_type=\"clue_found\",reason=\"wrong_type\",stage=\"ingest\"}"))
                 .body(containsString("veltrix_ingest_publish_latency_seconds"))
@@ -63,5 +69,13 @@ class OperabilityTest {
                 .body(containsString("veltrix_ingest_limited_total{limit=\"in_flight_bytes\"}"))
                 .body(containsString("veltrix_ingest_rejections_not_kept_total"))
                 .body(containsString("veltrix_ingest_write_keys"));
+    }
+
+    @Test
+    void healthMetricsAndApiDocsAnswerOnlyOnTheManagementInterface() {
+        for (String path : java.util.List.of("/q/health/ready", "/q/metrics", "/q/openapi", "/q/swagger-ui/")) {
+            given().when().get(path).then().statusCode(404);
+            given().port(management.getPort()).when().get(path).then().statusCode(org.hamcrest.Matchers.not(404));
+        }
     }
 }

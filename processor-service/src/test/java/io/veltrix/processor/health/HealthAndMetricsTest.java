@@ -7,8 +7,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.veltrix.testing.RealStackResource;
+import java.net.URL;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -17,9 +19,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)
 class HealthAndMetricsTest {
 
+    /** The management interface (health, metrics, OpenAPI: a port of their own). */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Test
     void readyWithTheDatabaseTheConsumerAndTheExperimentDefinitions() {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/q/health/ready")
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().port(management.getPort()).when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("experiment definitions")));
@@ -30,13 +36,21 @@ class HealthAndMetricsTest {
         Pattern backlog = Pattern.compile("(?m)^veltrix_processor_backlog(\\{[^}]*\\})? [0-9.E]+$");
         Pattern dlq = Pattern.compile("(?m)^veltrix_processor_dlq_size(\\{[^}]*\\})? [0-9.E]+$");
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+            String metrics = given().port(management.getPort()).when().get("/q/metrics").then().statusCode(200).extract().asString();
             return backlog.matcher(metrics).find() && dlq.matcher(metrics).find();
         });
-        given().when().get("/q/metrics").then()
+        given().port(management.getPort()).when().get("/q/metrics").then()
                 .body(containsString("veltrix_processor_latency_pipeline_seconds"))
                 .body(containsString("veltrix_processor_dependency_available{dependency=\"database\"} 1.0"))
                 .body(containsString("veltrix_processor_retention_partitions"))
                 .body(containsString("veltrix_processor_experiments_known"));
+    }
+
+    @Test
+    void healthMetricsAndApiDocsAnswerOnlyOnTheManagementInterface() {
+        for (String path : java.util.List.of("/q/health/ready", "/q/metrics", "/q/openapi", "/q/swagger-ui/")) {
+            given().when().get(path).then().statusCode(404);
+            given().port(management.getPort()).when().get(path).then().statusCode(org.hamcrest.Matchers.not(404));
+        }
     }
 }

@@ -7,11 +7,13 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.veltrix.processor.ProcessorStackTest;
 import io.veltrix.processor.RawEvents;
 import io.veltrix.schemas.Topics;
 import io.veltrix.testing.RealStackResource;
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,6 +28,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)
 class DeadLetterRedriveTest extends ProcessorStackTest {
+
+    /** The management interface (health, metrics, OpenAPI: a port of their own). */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     private static final String TOKEN = "test-processor-admin-token";
 
@@ -63,8 +69,8 @@ class DeadLetterRedriveTest extends ProcessorStackTest {
     }
 
     /** The processor's count of duplicates so far (this JVM's processor). */
-    private static double duplicates() {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+    private double duplicates() {
+        String metrics = given().port(management.getPort()).when().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines().filter(line -> line.startsWith("veltrix_processor_events_duplicate_total"))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }

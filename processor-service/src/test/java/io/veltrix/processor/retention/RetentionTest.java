@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -14,6 +15,7 @@ import io.veltrix.stack.StackInfo;
 import io.veltrix.testing.Database;
 import io.veltrix.testing.RealStackResource;
 import io.veltrix.testing.TopicProbe;
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -43,6 +45,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(RetentionTest.ShortRetention.class)
 class RetentionTest {
+
+    /** The management interface (health, metrics, OpenAPI: a port of their own). */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     private static final Pattern DROPPED = Pattern.compile("(?m)^veltrix_processor_retention_partitions_dropped_total ([0-9.E]+)$");
     private static Database db;
@@ -166,8 +172,8 @@ class RetentionTest {
         return names;
     }
 
-    private static double dropped() {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+    private double dropped() {
+        String metrics = given().port(management.getPort()).when().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = DROPPED.matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
