@@ -45,8 +45,10 @@
     const m = results.metrics.find(x => x.primary) || results.metrics[0];
     const parts = m.variants.filter(v => v.vsControl).map(v => {
       const c = v.vsControl;
-      const lift = c.scale === 'absolute' ? fmt.num(c.absoluteLift) : fmt.signedPct(c.relativeLift);
-      return v.variant + ' ' + lift + ' · ' + (c.decision || c.reason || '').replaceAll('_', ' ');
+      const value = c.scale === 'absolute' ? c.absoluteLift : c.relativeLift;
+      const verdict = (c.decision || c.reason || '').replaceAll('_', ' ');
+      if (value === null || value === undefined || Number.isNaN(value)) return v.variant + ' · ' + verdict;
+      return v.variant + ' ' + (c.scale === 'absolute' ? fmt.num(value) : fmt.signedPct(value)) + ' · ' + verdict;
     });
     return m.metric + ': ' + parts.join('; ');
   }
@@ -58,6 +60,7 @@
     const opts = {
       title, width: Math.max(320, el.clientWidth || 800), height: 260,
       scales: { x: { time: true } },
+      tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'), // the captions say UTC, as the API's buckets are
       axes: [{}, { label: yLabel }],
       series: [{}].concat(series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length], width: 2 })))
     };
@@ -200,6 +203,7 @@
           ((r.body && r.body.fields) || []).forEach(fe => { errors[fe.field] = errors[fe.field] ? errors[fe.field] + '; ' + fe.reason : fe.reason; });
           this.errors = errors;
           this.message = r.status === 403 ? 'Your token may not change experiments (role admin needed).'
+            : Object.keys(errors).length ? 'Not saved: the fields marked below need a change.'
             : (r.body && r.body.message) || ('HTTP ' + r.status);
         } finally { this.saving = false; }
       }

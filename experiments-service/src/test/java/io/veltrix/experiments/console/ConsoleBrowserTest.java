@@ -138,6 +138,21 @@ class ConsoleBrowserTest {
         checkAccessibility("experiment page");
         screenshot(browser.findElement(By.tagName("main")), "console-experiment.png");
 
+        // the list: status, phase, days running, participants and the primary result at a glance
+        browser.get(root + "console/");
+        waitLoaded();
+        WebElement listed = browser.findElement(By.cssSelector("#experiments tr[data-experiment='" + key + "']"));
+        assertEquals("RUNNING", listed.findElement(By.cssSelector(".status")).getText());
+        assertEquals("1", listed.findElement(By.cssSelector(".phase")).getText());
+        assertEquals("300", listed.findElement(By.cssSelector(".participants")).getText());
+        assertEquals("0.1", listed.findElement(By.cssSelector(".days")).getText());
+        assertEquals("purchase_completed: treatment +166.7% · inconclusive", listed.findElement(By.cssSelector(".primary")).getText());
+        type("search", "console");
+        assertTrue(listed.isDisplayed(), "found by a word of its key and name");
+        screenshot(browser.findElement(By.tagName("main")), "console-list.png");
+        browser.get(root + "console/experiment.html?key=" + key);
+        waitLoaded();
+
         // a weight change of a running experiment: the console says it opens a new phase before saving
         browser.findElement(By.id("edit")).click();
         wait(ExpectedConditions.visibilityOfElementLocated(By.id("experiment-form")));
@@ -155,7 +170,7 @@ class ConsoleBrowserTest {
                 .body("status", org.hamcrest.Matchers.equalTo("stopped"));
         assertFalse(browser.findElement(By.cssSelector("#phases tr[data-phase='2'] td:nth-child(3)")).getText().equals("open"));
 
-        // the list: status, phase, participants and the primary result at a glance; filter and search
+        // filter and search
         browser.get(root + "console/");
         waitLoaded();
         WebElement row = browser.findElement(By.cssSelector("#experiments tr[data-experiment='" + key + "']"));
@@ -168,7 +183,6 @@ class ConsoleBrowserTest {
         assertEquals(0, browser.findElements(By.cssSelector("#experiments tbody tr")).size());
         new Select(browser.findElement(By.id("filter-status"))).selectByValue("stopped");
         assertEquals(1, browser.findElements(By.cssSelector("#experiments tbody tr")).size());
-        screenshot(browser.findElement(By.tagName("main")), "console-list.png");
     }
 
     @Test
