@@ -263,6 +263,7 @@ public final class Main {
         }
         if (experiments != null) {
             row(out, "experiments", experiments);
+            row(out, "console", experiments + "/console/  (sign in with the admin or analyst token)");
             row(out, "dashboard", experiments + "/dashboard");
         }
         row(out, "registry", info.registryUrl() + "  (Apicurio REST API)");
