@@ -6,6 +6,10 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const COLORS = ['#2458c6', '#e07b00', '#1a7f37', '#8e44ad', '#c62828', '#00838f', '#6d4c41', '#ad1457'];
   const TOKEN_KEY = 'veltrix.readToken';
+  // signed in to the console in this tab: its token reads the dashboard too (admin and analyst both read)
+  if (!sessionStorage.getItem(TOKEN_KEY) && sessionStorage.getItem('veltrix.console.token')) {
+    sessionStorage.setItem(TOKEN_KEY, sessionStorage.getItem('veltrix.console.token'));
+  }
   const main = document.getElementById('experiments');
   const login = document.getElementById('login');
   const statusLine = document.getElementById('status');

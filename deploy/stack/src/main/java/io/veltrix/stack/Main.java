@@ -232,6 +232,7 @@ public final class Main {
     private static Map<String, ServiceProcess.Builder> serviceBuilders(Instance instance, Settings settings, Path projectRoot,
                                                                        Layout layout) {
         Map<String, ServiceProcess.Builder> builders = new LinkedHashMap<>();
+        Map<String, Integer> ports = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         for (ServiceSpec spec : SERVICES) {
             Path jar = ServiceProcess.runnerJar(projectRoot, spec.module());
@@ -253,6 +254,11 @@ public final class Main {
                 builder.managementPort(managementPort);
             }
             builders.put(spec.module(), builder);
+            ports.put(spec.module(), port);
+        }
+        if (builders.containsKey("experiments-service") && ports.containsKey("ingest-service")) {
+            // the console's data-quality page reads ingest's rejected-events summary through experiments-service
+            builders.get("experiments-service").env(Map.of("VELTRIX_INGEST_URL", "http://127.0.0.1:" + ports.get("ingest-service")));
         }
         if (!missing.isEmpty()) {
             throw new StackException("the services are not built (" + String.join(", ", missing)
@@ -272,6 +278,7 @@ public final class Main {
         }
         if (experiments != null) {
             row(out, "experiments", experiments);
+            row(out, "console", experiments + "/console/  (sign in with the admin or analyst token)");
             row(out, "dashboard", experiments + "/dashboard");
         }
         row(out, "registry", info.registryUrl() + "  (Apicurio REST API)");

@@ -6,7 +6,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Participants and the primary metric over time, per variant (buckets in UTC). */
-@Schema(description = "Per bucket (hour or day, UTC) and variant: new and cumulative participants, and the primary metric "
+@Schema(description = "Per bucket (minute, hour or day, UTC) and variant: new and cumulative participants, and the primary metric "
         + "as it stood at the end of the bucket (cumulative conversion rate or mean among the participants exposed so far)")
 public record TimeSeriesView(String experimentKey, Integer phase, String interval, String metric, MetricKind kind,
                              List<String> variants,

@@ -29,10 +29,10 @@ public class ParticipantRepository {
 
     /** Time-series granularity; the SQL {@code date_trunc} unit. */
     public enum Interval {
-        HOUR, DAY;
+        MINUTE, HOUR, DAY;
 
         String unit() {
-            return this == HOUR ? "hour" : "day";
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 

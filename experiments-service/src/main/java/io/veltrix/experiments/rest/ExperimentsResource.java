@@ -182,19 +182,22 @@ public class ExperimentsResource {
 
     @GET
     @Path("/{key}/timeseries")
-    @Operation(summary = "Participants and the primary metric over time, per variant (UTC buckets)",
+    @Operation(summary = "Participants and the primary metric over time, per variant (UTC buckets of a minute, hour or day)",
             description = "The metric counts events before the end of a closed phase; when the phase started before the "
                     + "processor's event retention, metricAvailable is false and the values are null.")
     public Uni<TimeSeriesView> timeSeries(@PathParam("key") String key,
                                           @Parameter(description = "Phase number (default: the latest)") @QueryParam("phase") Integer phase,
-                                          @Parameter(description = "hour or day (default day)") @QueryParam("interval") String interval) {
+                                          @Parameter(description = "minute (the first hours: at most "
+                                                  + ResultsService.MAX_BUCKETS + " buckets), hour or day (default day)") @QueryParam("interval") String interval) {
         Interval unit;
         if (interval == null || interval.equalsIgnoreCase("day")) {
             unit = Interval.DAY;
         } else if (interval.equalsIgnoreCase("hour")) {
             unit = Interval.HOUR;
+        } else if (interval.equalsIgnoreCase("minute")) {
+            unit = Interval.MINUTE;
         } else {
-            throw new InvalidInputException("interval", "must be hour or day");
+            throw new InvalidInputException("interval", "must be minute, hour or day");
         }
         return results.timeSeries(key, phase, unit);
     }

@@ -238,9 +238,14 @@ public class ResultsService {
         OffsetDateTime first = newParticipants.firstKey();
         OffsetDateTime last = metricValues.isEmpty() ? newParticipants.lastKey()
                 : max(newParticipants.lastKey(), metricValues.lastKey());
-        ChronoUnit unit = interval == Interval.HOUR ? ChronoUnit.HOURS : ChronoUnit.DAYS;
+        ChronoUnit unit = switch (interval) {
+            case MINUTE -> ChronoUnit.MINUTES;
+            case HOUR -> ChronoUnit.HOURS;
+            case DAY -> ChronoUnit.DAYS;
+        };
         if (unit.between(first, last) >= MAX_BUCKETS) {
-            throw new InvalidInputException("interval", "more than " + MAX_BUCKETS + " buckets: use interval=day");
+            throw new InvalidInputException("interval", "more than " + MAX_BUCKETS + " buckets: use "
+                    + (interval == Interval.MINUTE ? "interval=hour" : "interval=day"));
         }
         long[] participantsSoFar = new long[keys.size()];
         double[] metricSoFar = new double[keys.size()];

@@ -45,6 +45,10 @@ class RolesTest {
                 new Call("GET", "/api/v1/experiments/" + KEY + "/results", true, true, false),
                 new Call("GET", "/api/v1/experiments/" + KEY + "/timeseries", true, true, false),
                 new Call("GET", "/api/v1/traffic/purchase_completed", true, true, false),
+                new Call("GET", "/api/v1/catalog/events", true, true, false),
+                new Call("GET", "/api/v1/session", true, true, false),
+                // allowed: passed on to ingest (not running here: 502), refused: 403 before ingest is asked
+                new Call("GET", "/api/v1/data-quality/rejections", true, true, false),
                 new Call("GET", "/api/v1/experiments/" + KEY + "/assignment?playerId=p-1", true, true, true),
                 new Call("GET", "/api/v1/assignments?playerId=p-1", true, false, true),
                 new Call("GET", "/api/v1/sdk/features", true, false, true),

@@ -259,6 +259,18 @@ public final class Seeder implements AutoCloseable {
         }
     }
 
+    /** Adds {@code events} counted events of a type in the minute of {@code at}, as the processor's traffic counts do. */
+    public void traffic(String eventType, Instant at, long events) throws SQLException {
+        connection.setAutoCommit(true);
+        try (PreparedStatement s = connection.prepareStatement("insert into processing.traffic_minute (event_type, minute, events) "
+                + "values (?, ?, ?) on conflict (event_type, minute) do update set events = traffic_minute.events + excluded.events")) {
+            s.setString(1, eventType);
+            s.setObject(2, java.time.OffsetDateTime.ofInstant(at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES), java.time.ZoneOffset.UTC));
+            s.setLong(3, events);
+            s.executeUpdate();
+        }
+    }
+
     @Override
     public void close() throws SQLException {
         connection.close();

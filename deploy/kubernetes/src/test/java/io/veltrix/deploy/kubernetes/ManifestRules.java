@@ -56,7 +56,7 @@ final class ManifestRules {
             "ingest-service", List.of("VELTRIX_PULSAR_URL", "VELTRIX_REGISTRY_URL"),
             "processor-service", List.of("VELTRIX_PULSAR_URL", "VELTRIX_PULSAR_ADMIN_URL", "VELTRIX_REGISTRY_URL",
                     "VELTRIX_DB_JDBC_URL", "VELTRIX_DB_REACTIVE_URL"),
-            "experiments-service", List.of("VELTRIX_DB_JDBC_URL", "VELTRIX_DB_REACTIVE_URL"));
+            "experiments-service", List.of("VELTRIX_DB_JDBC_URL", "VELTRIX_DB_REACTIVE_URL", "VELTRIX_INGEST_URL"));
     /** What each service must get from a Secret: single variables (secretKeyRef) ... */
     static final Map<String, List<String>> REQUIRED_SECRET_VARS = Map.of(
             "processor-service", List.of("VELTRIX_DB_USERNAME", "VELTRIX_DB_PASSWORD"),

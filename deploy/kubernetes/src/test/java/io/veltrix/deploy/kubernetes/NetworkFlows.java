@@ -127,6 +127,8 @@ final class NetworkFlows {
                 "ingress-controller -> ingest-service:8081",
                 // people and tools: the experiments API and dashboard only
                 "dashboards -> experiments-service:8083",
+                // the console's data-quality page: experiments-service reads ingest's rejected-events summary
+                "experiments-service -> ingest-service:8081",
                 // metrics (the services have no management port yet: their HTTP port)
                 "prometheus -> ingest-service:8081",
                 "prometheus -> processor-service:8082",
