@@ -55,6 +55,11 @@ public final class TestServices {
         return services.get(service).baseUrl();
     }
 
+    /** The service's management interface (health, metrics, OpenAPI). */
+    public String managementUrl(String service) {
+        return services.get(service).managementUrl();
+    }
+
     public ServiceProcess process(String service) {
         return services.get(service);
     }

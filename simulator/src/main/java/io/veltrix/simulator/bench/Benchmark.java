@@ -364,7 +364,7 @@ public final class Benchmark {
         Log.infof("  end-to-end probes: %d, p50 %.0f ms, p99 %.0f ms, max %.0f ms, lost %d; backlog at the end %,d",
                 latency.count(), latency.p50(), latency.p99(), latency.max(), probe.lost(), backlogAtEnd);
         // where a probe's time went: the processor's own timers over the phase (Micrometer's window: the last ~2 min)
-        ServiceMetrics processor = ServiceMetrics.scrape(url("processor-service"));
+        ServiceMetrics processor = ServiceMetrics.scrape(services.get("processor-service").managementUrl());
         notes.add("End-to-end phase, the processor's own timers at its end (the last ~2 minutes): from ingest's publish to the "
                 + "commit of the batch (its oldest event) " + processor.timer("veltrix_processor_latency_pipeline")
                 + "; one batch (decode, validate, commit, acknowledge) " + processor.timer("veltrix_processor_batch_duration")

@@ -20,9 +20,9 @@ final class ServiceMetrics {
     }
 
     /** The service's metrics now; empty when it cannot be read. */
-    static ServiceMetrics scrape(String baseUrl) {
+    static ServiceMetrics scrape(String managementUrl) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/metrics"))
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(managementUrl + "/q/metrics"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             return parse(response.statusCode() == 200 ? response.body() : "");
         } catch (IOException e) {

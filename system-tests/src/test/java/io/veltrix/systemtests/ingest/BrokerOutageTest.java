@@ -64,8 +64,8 @@ class BrokerOutageTest {
 
         pulsar.stop();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> given().baseUri(ingest.baseUrl()).get("/q/health/ready").statusCode() == 503);
-        given().baseUri(ingest.baseUrl()).get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
+                .until(() -> given().baseUri(ingest.managementUrl()).get("/q/health/ready").statusCode() == 503);
+        given().baseUri(ingest.managementUrl()).get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
 
         send(batch(id + "-during")).then()
                 .statusCode(503)
@@ -82,7 +82,7 @@ class BrokerOutageTest {
 
         pulsar.start(Duration.ofMinutes(3));
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> given().baseUri(ingest.baseUrl()).get("/q/health/ready").statusCode() == 200);
+                .until(() -> given().baseUri(ingest.managementUrl()).get("/q/health/ready").statusCode() == 200);
         // the client sends the refused events again: accepted now (not duplicates: they were never accepted)
         send(batch(id + "-during")).then().statusCode(200)
                 .body("accepted", equalTo(2)).body("rejected", equalTo(1))

@@ -40,8 +40,8 @@ class RegistryOutageTest {
     @Test
     void withoutTheRegistryIngestIsNotReadyAndAnswers503() {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-                .until(() -> given().baseUri(ingest.baseUrl()).get("/q/health/ready").statusCode() == 503);
-        given().baseUri(ingest.baseUrl()).get("/q/health/ready").then().statusCode(503)
+                .until(() -> given().baseUri(ingest.managementUrl()).get("/q/health/ready").statusCode() == 503);
+        given().baseUri(ingest.managementUrl()).get("/q/health/ready").then().statusCode(503)
                 .body("checks.find { it.name == 'schema-registry' }.status", equalTo("DOWN"));
         given().baseUri(ingest.baseUrl()).auth().preemptive().basic(IngestProcesses.WRITE_KEY, "")
                 .contentType(ContentType.JSON)

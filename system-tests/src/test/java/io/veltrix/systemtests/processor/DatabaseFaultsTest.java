@@ -77,7 +77,7 @@ class DatabaseFaultsTest extends PlatformTest {
      * SQLSTATE when given) and more events were accepted, repairs it, and checks the outcome.
      */
     private void streamThrough(String name, String sqlState, Runnable inject, Runnable repair) throws Exception {
-        String processor = services.url(TestServices.PROCESSOR);
+        String processor = services.managementUrl(TestServices.PROCESSOR);
         StreamRun run = new StreamRun(name, db, services.url(TestServices.INGEST), 40).stream(stream -> {
             await().atMost(Duration.ofSeconds(60)).until(() -> ready(processor));
             inject.run();
@@ -100,12 +100,12 @@ class DatabaseFaultsTest extends PlatformTest {
                 name, run.sent().size());
     }
 
-    private static boolean ready(String baseUrl) {
-        return DependencyOutagesTest.ready(baseUrl);
+    private static boolean ready(String managementUrl) {
+        return DependencyOutagesTest.ready(managementUrl);
     }
 
-    private static String readiness(String baseUrl) {
-        return DependencyOutagesTest.readiness(baseUrl);
+    private static String readiness(String managementUrl) {
+        return DependencyOutagesTest.readiness(managementUrl);
     }
 
     private static String role() {

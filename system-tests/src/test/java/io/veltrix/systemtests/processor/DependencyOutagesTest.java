@@ -31,9 +31,9 @@ class DependencyOutagesTest extends PlatformTest {
                 StreamRun run = new StreamRun("registry", db, services.url(TestServices.INGEST), 40).stream(stream -> {
                     // (the processor is still starting: its port may not answer yet)
                     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
-                            readiness(processor.baseUrl()).contains("\"DOWN\"") && readiness(processor.baseUrl()).contains("registry"));
+                            readiness(processor.managementUrl()).contains("\"DOWN\"") && readiness(processor.managementUrl()).contains("registry"));
                     proxy.up();
-                    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> ready(processor.baseUrl()));
+                    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> ready(processor.managementUrl()));
                 });
                 run.assertCountedOnce(services.stack());
                 System.out.printf("registry outage: %d events, every one counted once%n", run.sent().size());
@@ -56,7 +56,7 @@ class DependencyOutagesTest extends PlatformTest {
                     pulsar.stop();
                     // the stream goes on: ingest answers 503 meanwhile and the client sends again
                     pulsar.start(Duration.ofMinutes(3));
-                    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> ready(processor.baseUrl()));
+                    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> ready(processor.managementUrl()));
                 });
                 run.assertCountedOnce(privateBroker);
                 System.out.printf("broker restart: %d events, every one counted once%n", run.sent().size());
@@ -67,11 +67,12 @@ class DependencyOutagesTest extends PlatformTest {
         }
     }
 
-    static boolean ready(String baseUrl) {
-        return given().baseUri(baseUrl).when().get("/q/health/ready").then().extract().statusCode() == 200;
+    /** Whether the service's readiness (on its management interface) answers 200. */
+    static boolean ready(String managementUrl) {
+        return given().baseUri(managementUrl).when().get("/q/health/ready").then().extract().statusCode() == 200;
     }
 
-    static String readiness(String baseUrl) {
-        return given().baseUri(baseUrl).when().get("/q/health/ready").then().extract().asString();
+    static String readiness(String managementUrl) {
+        return given().baseUri(managementUrl).when().get("/q/health/ready").then().extract().asString();
     }
 }

@@ -71,7 +71,7 @@ class ProcessorCrashTest extends PlatformTest {
 
     /** What the current processor instance found counted already. */
     private static double duplicates() {
-        String metrics = given().baseUri(services.url(TestServices.PROCESSOR)).when().get("/q/metrics").then().extract().asString();
+        String metrics = given().baseUri(services.managementUrl(TestServices.PROCESSOR)).when().get("/q/metrics").then().extract().asString();
         Matcher m = Pattern.compile("(?m)^veltrix_processor_events_duplicate_total ([0-9.E]+)$").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }

@@ -55,7 +55,7 @@ class TwoProcessorsCrashTest extends PlatformTest {
 
     /** Events the instance has counted (all types), from its /q/metrics. */
     private static double counted(ServiceProcess processor) {
-        String metrics = given().baseUri(processor.baseUrl()).when().get("/q/metrics").then().extract().asString();
+        String metrics = given().baseUri(processor.managementUrl()).when().get("/q/metrics").then().extract().asString();
         double total = 0;
         Matcher matcher = COUNTED.matcher(metrics);
         while (matcher.find()) {

@@ -121,7 +121,7 @@ class BrokenManifestsTest {
                           readinessProbe:
                             httpGet:
                               path: /q/health/ready
-                              port: http
+                              port: management
                             periodSeconds: 5
                             timeoutSeconds: 3
                             failureThreshold: 2
@@ -444,6 +444,37 @@ class BrokenManifestsTest {
                 """);
 
         assertFails("prod", "NetworkPolicies block veltrix-schema-registration -> apicurio-registry:8080");
+    }
+
+    @Test
+    void serviceProbedOnItsApiPort() {
+        edit("base/ingest/deployment.yaml", """
+                          readinessProbe:
+                            httpGet:
+                              path: /q/health/ready
+                              port: management
+                """, """
+                          readinessProbe:
+                            httpGet:
+                              path: /q/health/ready
+                              port: http
+                """);
+
+        assertFails("prod", "Deployment/ingest-service", "readinessProbe port", "is not the service's management port 9000");
+    }
+
+    @Test
+    void serviceScrapedOnItsApiPort() {
+        edit("base/network/processor-service.yaml", "        - port: management\n", "        - port: http\n");
+
+        assertFails("prod", "NetworkPolicies let prometheus -> processor-service:8082 through");
+    }
+
+    @Test
+    void managementInterfaceBehindAService() {
+        edit("base/experiments/service.yaml", "      targetPort: http\n", "      targetPort: management\n");
+
+        assertFails("prod", "Service/experiments-service", "exposes the management interface");
     }
 
     @Test

@@ -211,7 +211,7 @@ final class ManifestRules {
         }
     }
 
-    /** One of the three services: health probes on its own port, shutdown that fits, its configuration. */
+    /** One of the three services: health probes on its management port, shutdown that fits, its configuration. */
     private void service(Manifest m, V1Deployment deployment, V1PodSpec pod) {
         String id = m.id();
         V1Container container = pod.getContainers().stream().filter(c -> c.getName().equals(m.name())).findFirst()
@@ -226,6 +226,21 @@ final class ManifestRules {
         if (!declared) {
             problems.add(id + ": declares no containerPort " + port + " (quarkus.http.port in " + m.name()
                     + "/src/main/resources/application.properties)");
+        }
+        // health, metrics and OpenAPI answer on the management interface only: probes and the scrape go there
+        int management = facts.managementPort(m.name()).orElse(-1);
+        if (management < 0) {
+            problems.add(id + ": " + m.name() + " has no management interface (quarkus.management.enabled in its "
+                    + "application.properties): health, metrics and OpenAPI would answer on the API's port");
+        } else if (container.getPorts() == null
+                || container.getPorts().stream().noneMatch(p -> Objects.equals(p.getContainerPort(), management))) {
+            problems.add(id + ": declares no containerPort " + management + " (the management interface)");
+        }
+        Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata() == null ? null
+                : deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+        String scraped = annotations == null ? null : annotations.get("prometheus.io/port");
+        if (scraped != null && !scraped.equals(String.valueOf(management))) {
+            problems.add(id + ": prometheus.io/port " + scraped + " is not the management interface's port " + management);
         }
         for (Map.Entry<String, String> wanted : HEALTH_PATHS.entrySet()) {
             V1Probe probe = probe(container, wanted.getKey());
@@ -242,8 +257,9 @@ final class ManifestRules {
                         + wanted.getValue());
             }
             Integer probePort = resolvePort(http.getPort(), container.getPorts());
-            if (probePort == null || probePort != port) {
-                problems.add(id + ": " + wanted.getKey() + " port " + http.getPort() + " is not the service's port " + port);
+            if (probePort == null || probePort != management) {
+                problems.add(id + ": " + wanted.getKey() + " port " + http.getPort() + " is not the service's management "
+                        + "port " + management);
             }
         }
         shutdown(m.name(), id, pod, container);
@@ -445,8 +461,14 @@ final class ManifestRules {
                 for (Manifest workload : targets) {
                     List<V1ContainerPort> declared = podTemplate(workload).map(t -> t.getSpec().getContainers())
                             .orElse(List.of()).stream().flatMap(c -> nullToEmpty(c.getPorts()).stream()).toList();
-                    if (resolvePort(target, declared) == null) {
+                    Integer resolved = resolvePort(target, declared);
+                    if (resolved == null) {
                         problems.add(m.id() + ": targetPort " + target + " is not a port of " + workload.id());
+                    } else if (REQUIRED_CONFIG.containsKey(workload.name()) && facts.managementPort(workload.name())
+                            .filter(resolved::equals).isPresent()) {
+                        problems.add(m.id() + ": targetPort " + target + " exposes the management interface of "
+                                + workload.id() + " (health details, metrics, OpenAPI): only Prometheus and the kubelet "
+                                + "reach it");
                     }
                 }
             }

@@ -129,10 +129,10 @@ final class NetworkFlows {
                 "dashboards -> experiments-service:8083",
                 // the console's data-quality page: experiments-service reads ingest's rejected-events summary
                 "experiments-service -> ingest-service:8081",
-                // metrics (the services have no management port yet: their HTTP port)
-                "prometheus -> ingest-service:8081",
-                "prometheus -> processor-service:8082",
-                "prometheus -> experiments-service:8083",
+                // metrics: the services' management interface (quarkus.management.port), never their API
+                "prometheus -> ingest-service:9000",
+                "prometheus -> processor-service:9000",
+                "prometheus -> experiments-service:9000",
                 "prometheus -> apicurio-registry:9000",
                 // the schema catalogue
                 "ingest-service -> apicurio-registry:8080",

@@ -50,6 +50,14 @@ final class ProjectFacts {
                 .orElseThrow(() -> new IllegalStateException(service + " sets no quarkus.http.port")).trim());
     }
 
+    /** The service's management interface port (health, metrics, OpenAPI), when the interface is on. */
+    Optional<Integer> managementPort(String service) {
+        if (!property(service, "quarkus.management.enabled").map(v -> v.trim().equals("true")).orElse(false)) {
+            return Optional.empty();
+        }
+        return Optional.of(Integer.parseInt(property(service, "quarkus.management.port").orElse("9000").trim()));
+    }
+
     /** A key of the service's application.properties (default profile), as written. */
     Optional<String> property(String service, String key) {
         Properties properties = new Properties();
