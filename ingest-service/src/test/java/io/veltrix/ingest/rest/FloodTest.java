@@ -137,7 +137,7 @@ class FloodTest {
         assertTrue(registryReads() - before <= 2, "registry reads for 2,000 unknown names: " + (registryReads() - before));
     }
 
-    static double registryReads() {
+    double registryReads() {
         String metrics = given().port(management.getPort()).get("/q/metrics").asString();
         double sum = 0;
         for (String line : metrics.split("\n")) {
