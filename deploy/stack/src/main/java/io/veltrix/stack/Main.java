@@ -300,7 +300,8 @@ public final class Main {
             if (!services.isEmpty()) {
                 row(System.out, "services", String.join(", ", services));
             }
-            System.out.println("  health       pulsar " + upDown(Http.isOk(info.pulsarAdminUrl() + "/admin/v2/brokers/health"))
+            System.out.println("  health       pulsar " + upDown(Http.get(info.pulsarAdminUrl() + "/admin/v2/brokers/health",
+                    info.pulsarTokens().admin(), Duration.ofSeconds(2)).status() == 200)
                     + ", registry " + upDown(Http.isOk(info.registryUrl() + "/system/info"))
                     + ", postgres " + upDown(Databases.canConnect(info.jdbcUrl(), info.processorDb().user(),
                     info.processorDb().password())));
