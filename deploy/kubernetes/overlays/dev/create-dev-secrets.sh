@@ -41,6 +41,27 @@ create ingest-admin-tokens \
   --from-literal=VELTRIX_INGEST_ADMIN_TOKEN="$admin" --from-literal=VELTRIX_INGEST_READ_TOKEN="$read"
 create processor-admin-token --from-literal=VELTRIX_PROCESSOR_ADMIN_TOKEN="$admin"
 
+# Pulsar: a secret key (HS256, 32 random bytes) and one token per role signed with it, as
+# `bin/pulsar tokens create --secret-key file:///secret.key --subject <role>` makes them. Only when the key is new:
+# tokens of an existing key are kept (to rotate: delete the four Secrets, run this again, restart Pulsar and the pods).
+b64url() { base64 | tr -d '=\n' | tr '/+' '_-'; }
+jwt() { # $1 key file, $2 role
+  local unsigned
+  unsigned="$(printf '{"alg":"HS256"}' | b64url).$(printf '{"sub":"%s"}' "$2" | b64url)"
+  printf '%s.%s' "$unsigned" "$(printf '%s' "$unsigned" | openssl dgst -sha256 -mac HMAC \
+    -macopt hexkey:"$(od -An -v -tx1 "$1" | tr -d ' \n')" -binary | b64url)"
+}
+if ! exists pulsar-token-key; then
+  keydir="$(mktemp -d)"; trap 'rm -rf "$keydir"' EXIT
+  head -c 32 /dev/urandom > "$keydir/secret.key"
+  create pulsar-admin-token --from-literal=token="$(jwt "$keydir/secret.key" veltrix-admin)"
+  create pulsar-ingest-token --from-literal=token="$(jwt "$keydir/secret.key" veltrix-ingest)"
+  create pulsar-processor-token --from-literal=token="$(jwt "$keydir/secret.key" veltrix-processor)"
+  create pulsar-token-key --from-file=secret.key="$keydir/secret.key"
+else
+  echo "secret pulsar-token-key: exists, kept (with its tokens)"
+fi
+
 show() { kubectl -n "$ns" get secret "$1" -o "jsonpath={.data.$2}" | base64 -d; echo; }
 echo "write key:    $(show ingest-write-keys 'write-keys\.properties' | sed -n 's/^dev.key=//p')"
 echo "admin token:  $(show experiments-tokens VELTRIX_EXPERIMENTS_ADMIN_TOKEN)"

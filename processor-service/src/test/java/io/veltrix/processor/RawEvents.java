@@ -5,6 +5,7 @@ import io.veltrix.schemas.Topics;
 import io.veltrix.schemas.codec.RegisteredSchema;
 import io.veltrix.schemas.codec.RegistryCodec;
 import io.veltrix.stack.StackInfo;
+import io.veltrix.testing.PulsarClients;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +38,7 @@ public final class RawEvents implements AutoCloseable {
     public RawEvents(StackInfo stack) {
         try {
             this.codec = RegistryCodec.connect(stack.registryUrl(), null);
-            this.client = PulsarClient.builder().serviceUrl(stack.pulsarServiceUrl()).build();
+            this.client = PulsarClients.operator(stack);
             this.producer = client.newProducer(org.apache.pulsar.client.api.Schema.BYTES).topic(Topics.RAW)
                     .batcherBuilder(BatcherBuilder.KEY_BASED).create();
         } catch (PulsarClientException e) {

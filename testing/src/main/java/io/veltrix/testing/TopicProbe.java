@@ -135,6 +135,7 @@ public final class TopicProbe implements AutoCloseable {
         try {
             java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.pulsarAdminUrl() + "/admin/v2/" + path + "/stats"))
+                            .header("Authorization", "Bearer " + stack.pulsarTokens().admin())
                             .timeout(Duration.ofSeconds(10)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return MissingNode.getInstance();
@@ -162,12 +163,9 @@ public final class TopicProbe implements AutoCloseable {
         return reader.startMessageFromRollbackDuration(rollback, TimeUnit.MILLISECONDS).create();
     }
 
+    /** As the superuser: a probe looks at any topic, as an operator would. */
     private static PulsarClient client(StackInfo stack) {
-        try {
-            return PulsarClient.builder().serviceUrl(stack.pulsarServiceUrl()).build();
-        } catch (PulsarClientException e) {
-            throw new IllegalStateException("cannot connect to Pulsar at " + stack.pulsarServiceUrl(), e);
-        }
+        return PulsarClients.operator(stack);
     }
 
     @Override

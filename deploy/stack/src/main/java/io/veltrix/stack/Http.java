@@ -25,21 +25,37 @@ final class Http {
     }
 
     static Response get(String url, Duration timeout) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build());
+        return get(url, null, timeout);
+    }
+
+    /** GET with {@code Authorization: Bearer <token>} (Pulsar's admin API), none when the token is null. */
+    static Response get(String url, String token, Duration timeout) {
+        return send(request(url, token, timeout).GET().build());
     }
 
     static Response put(String url, String json, Duration timeout) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                .header("Content-Type", "application/json")
+        return put(url, null, json, timeout);
+    }
+
+    static Response put(String url, String token, String json, Duration timeout) {
+        return send(request(url, token, timeout).header("Content-Type", "application/json")
                 .PUT(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
                 .build());
     }
 
     static Response post(String url, String json, Duration timeout) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                .header("Content-Type", "application/json")
+        return post(url, null, json, timeout);
+    }
+
+    static Response post(String url, String token, String json, Duration timeout) {
+        return send(request(url, token, timeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build());
+    }
+
+    private static HttpRequest.Builder request(String url, String token, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     /** True when GET answers 200 within a short timeout. */

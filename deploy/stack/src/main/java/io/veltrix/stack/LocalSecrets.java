@@ -9,14 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
 /**
  * The local platform's credentials: a write key for the ingest API, the experiments API's tokens, the embedded
- * PostgreSQL's passwords (one role per service, Apicurio's role, and the superuser the stack administers it with), and
- * the password of the one registry user that may write schemas (the registration step's).
+ * PostgreSQL's passwords (one role per service, Apicurio's role, and the superuser the stack administers it with), the
+ * password of the one registry user that may write schemas (the registration step's), and the secret key that
+ * signs the Pulsar tokens ({@link PulsarTokens}: derived from it at every start, never stored).
  * A blank or missing entry is generated at the next start; the stack sets every role's password to the file's at each
  * start, so rotating one is: change (or delete) its line, restart.
  * Generated once per instance, kept (owner-readable only) in {@code <instance>/secrets.properties}, printed by
@@ -46,6 +48,11 @@ public final class LocalSecrets {
     public static final String REGISTRY_WRITER_PASSWORD = "registry-writer-password";
     /** The registry user of the registration step (HTTP Basic). */
     public static final String REGISTRY_WRITER = "registrar";
+    /**
+     * Pulsar's token secret key (HS256, {@value PulsarTokens#SECRET_KEY_BYTES} random bytes, base64): the broker checks
+     * tokens with it and the stack signs each role's token with it. A new key makes every old token invalid.
+     */
+    public static final String PULSAR_TOKEN_SECRET_KEY = "pulsar-token-secret-key";
     /** The source (game) the local write key belongs to. */
     public static final String SOURCE = "treasure-hunt";
 
@@ -70,8 +77,14 @@ public final class LocalSecrets {
             }
             boolean changed = properties.remove(LEGACY_DB_PASSWORD) != null;
             for (String name : new String[] {WRITE_KEY, ADMIN_TOKEN, READ_TOKEN, SDK_KEY, DB_PROCESSOR_PASSWORD,
-                    DB_EXPERIMENTS_PASSWORD, DB_REGISTRY_PASSWORD, DB_ADMIN_PASSWORD, REGISTRY_WRITER_PASSWORD}) {
-                if (properties.getProperty(name, "").isBlank()) {
+                    DB_EXPERIMENTS_PASSWORD, DB_REGISTRY_PASSWORD, DB_ADMIN_PASSWORD, REGISTRY_WRITER_PASSWORD,
+                    PULSAR_TOKEN_SECRET_KEY}) {
+                if (name.equals(PULSAR_TOKEN_SECRET_KEY)) {
+                    if (!validSecretKey(properties.getProperty(name, ""))) {
+                        properties.setProperty(name, generateSecretKey());
+                        changed = true;
+                    }
+                } else if (properties.getProperty(name, "").isBlank()) {
                     properties.setProperty(name, generate(name.equals(WRITE_KEY) ? "wk_" : name.equals(SDK_KEY) ? "sk_" : name.endsWith("password") ? "pw_" : "tk_"));
                     changed = true;
                 }
@@ -136,6 +149,16 @@ public final class LocalSecrets {
         return new SchemaRegistrar.Writer(REGISTRY_WRITER, registryWriterPassword());
     }
 
+    /** The key that signs and checks the instance's Pulsar tokens. */
+    public byte[] pulsarSecretKey() {
+        return Base64.getDecoder().decode(values.get(PULSAR_TOKEN_SECRET_KEY).trim());
+    }
+
+    /** The instance's Pulsar tokens, one per role, signed with {@link #pulsarSecretKey()}. */
+    public PulsarTokens pulsarTokens() {
+        return PulsarTokens.issue(pulsarSecretKey());
+    }
+
     /** The services' environment for these credentials. */
     public Map<String, String> serviceEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
@@ -149,6 +172,21 @@ public final class LocalSecrets {
         env.put("VELTRIX_PROCESSOR_ADMIN_TOKEN", adminToken());
         env.put("VELTRIX_INGEST_READ_TOKEN", readToken());
         return env;
+    }
+
+    /** A blank, unreadable or too short key (e.g. a line someone shortened) is replaced, as a missing one is. */
+    private static boolean validSecretKey(String value) {
+        try {
+            return !value.isBlank() && Base64.getDecoder().decode(value.trim()).length >= PulsarTokens.SECRET_KEY_BYTES;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    static String generateSecretKey() {
+        byte[] key = new byte[PulsarTokens.SECRET_KEY_BYTES];
+        RANDOM.nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
     }
 
     static String generate(String prefix) {

@@ -322,7 +322,8 @@ public final class Main {
             if (!services.isEmpty()) {
                 row(System.out, "services", String.join(", ", services));
             }
-            System.out.println("  health       pulsar " + upDown(Http.isOk(info.pulsarAdminUrl() + "/admin/v2/brokers/health"))
+            System.out.println("  health       pulsar " + upDown(Http.get(info.pulsarAdminUrl() + "/admin/v2/brokers/health",
+                    info.pulsarTokens().admin(), Duration.ofSeconds(2)).status() == 200)
                     + ", registry " + upDown(Http.isOk(info.registryUrl() + "/system/info"))
                     + ", postgres " + upDown(Databases.canConnect(info.jdbcUrl(), info.processorDb().user(),
                     info.processorDb().password())));
@@ -341,9 +342,11 @@ public final class Main {
                     + (instance == Instance.RUN ? "" : " --instance " + instance.id()));
             return NOT_RUNNING_OR_ALREADY_RUNNING;
         }
-        // the servers, and each service's own database login (VELTRIX_STACK_PROCESSOR_DB_USERNAME, ...)
+        // the servers, each service's own database login (VELTRIX_STACK_PROCESSOR_DB_USERNAME, ...) and Pulsar token
         Map<String, String> lines = new LinkedHashMap<>();
         info.get().quarkusTestConfig().forEach((key, value) -> lines.put(Settings.envName(key), value));
+        // the Pulsar superuser's token, for an operator's pulsar-admin (the services get their own roles' tokens)
+        lines.put("VELTRIX_STACK_PULSAR_ADMIN_TOKEN", info.get().pulsarTokens().admin());
         lines.put("VELTRIX_LOGS_DIR", info.get().logsDir().toString());
         lines.put("VELTRIX_STACK_HOME", info.get().home().toString());
         lines.forEach((k, v) -> System.out.println(k + "=" + v));

@@ -14,6 +14,11 @@ import java.util.Map;
  * Apache Pulsar standalone ({@code bin/pulsar standalone -nfw -nss}) with a generated configuration:
  * the distribution's {@code conf/standalone.conf} plus appended overrides (the last key wins).
  * Memory from env {@code PULSAR_MEM} (default 512 MB heap + 512 MB direct), GC from {@code PULSAR_GC}.
+ *
+ * <p>Authentication and authorization are on, as in production: every client needs a token signed with the instance's
+ * secret key ({@link PulsarTokens}), and only role {@value PulsarTokens#ADMIN_ROLE} is a superuser (the broker's own
+ * internal client uses it too). The key and that token are written, owner-readable only, below the data folder at
+ * every start and referenced from the configuration as files, so neither appears in it.
  */
 final class PulsarServer extends ManagedServer {
     static final String DEFAULT_MEM = "-Xms512m -Xmx512m -XX:MaxDirectMemorySize=512m";
@@ -26,9 +31,10 @@ final class PulsarServer extends ManagedServer {
     private final Path javaHome;
     private final Settings settings;
     private final boolean appendLog;
+    private final byte[] secretKey;
 
     PulsarServer(Path distHome, Path dataDir, Path logsDir, StackPorts ports, Path javaHome, Settings settings, Log log,
-                 boolean appendLog) {
+                 boolean appendLog, byte[] secretKey) {
         super("Pulsar", log, logsDir.resolve("pulsar.log"));
         this.distHome = distHome;
         this.dataDir = dataDir;
@@ -37,6 +43,12 @@ final class PulsarServer extends ManagedServer {
         this.javaHome = javaHome;
         this.settings = settings;
         this.appendLog = appendLog;
+        this.secretKey = secretKey.clone();
+    }
+
+    /** The superuser's token, for the setup step and the health checks. */
+    String adminToken() {
+        return PulsarTokens.sign(secretKey, PulsarTokens.ADMIN_ROLE);
     }
 
     String serviceUrl() {
@@ -47,8 +59,8 @@ final class PulsarServer extends ManagedServer {
         return "http://127.0.0.1:" + ports.pulsarWeb();
     }
 
-    /** The overrides appended to standalone.conf. */
-    static Map<String, String> overrides(StackPorts ports) {
+    /** The overrides appended to standalone.conf; the secret key and the superuser's token are read from the two files. */
+    static Map<String, String> overrides(StackPorts ports, Path secretKeyFile, Path adminTokenFile) {
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("webServicePort", Integer.toString(ports.pulsarWeb()));
         overrides.put("brokerServicePort", Integer.toString(ports.pulsar()));
@@ -62,6 +74,15 @@ final class PulsarServer extends ManagedServer {
         overrides.put("allowEphemeralPorts", "true");
         overrides.put("allowLoopback", "true");
         overrides.put("listeningInterface", loopbackInterface());
+        // token authentication, and authorization: deny by default, grants by PulsarSetup
+        overrides.put("authenticationEnabled", "true");
+        overrides.put("authenticationProviders", "org.apache.pulsar.broker.authentication.AuthenticationProviderToken");
+        overrides.put("tokenSecretKey", secretKeyFile.toUri().toString());
+        overrides.put("authorizationEnabled", "true");
+        overrides.put("superUserRoles", PulsarTokens.ADMIN_ROLE);
+        // the broker's own client (standalone's set-up of public/default, topic policies, ...) authenticates as the superuser
+        overrides.put("brokerClientAuthenticationPlugin", "org.apache.pulsar.client.impl.auth.AuthenticationToken");
+        overrides.put("brokerClientAuthenticationParameters", adminTokenFile.toUri().toString());
         return overrides;
     }
 
@@ -94,8 +115,14 @@ final class PulsarServer extends ManagedServer {
         try {
             Files.createDirectories(dataDir);
             Path conf = dataDir.resolve("standalone.conf");
+            Path auth = dataDir.resolve("auth");
+            Path secretKeyFile = auth.resolve("token-secret.key");
+            Path adminTokenFile = auth.resolve("admin.token");
+            Files.createDirectories(auth);
+            Files2.writeAtomically(secretKeyFile, secretKey);
+            Files2.writeAtomically(adminTokenFile, adminToken().getBytes(StandardCharsets.US_ASCII));
             String base = Files.readString(distHome.resolve("conf/standalone.conf"), StandardCharsets.UTF_8);
-            Files.writeString(conf, generateConf(base, overrides(ports)), StandardCharsets.UTF_8);
+            Files.writeString(conf, generateConf(base, overrides(ports, secretKeyFile, adminTokenFile)), StandardCharsets.UTF_8);
 
             Map<String, String> env = new HashMap<>();
             env.put("JAVA_HOME", javaHome.toString());
@@ -118,8 +145,9 @@ final class PulsarServer extends ManagedServer {
 
     void awaitReady(Duration timeout) {
         String url = adminUrl() + "/admin/v2/tenants";
+        String token = adminToken();
         awaitReady(timeout, "GET " + url + " lists tenant public", () -> {
-            Http.Response response = Http.get(url, Duration.ofSeconds(3));
+            Http.Response response = Http.get(url, token, Duration.ofSeconds(3));
             return response.status() == 200 && response.body().contains("\"public\"");
         });
     }

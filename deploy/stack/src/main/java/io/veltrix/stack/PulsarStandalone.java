@@ -9,7 +9,8 @@ import java.util.Map;
  * without touching the shared test stack. Same distribution, configuration and platform resources
  * (tenant {@code veltrix}, namespace {@code veltrix/events}, the topics) as the stack's own Pulsar, on free
  * ports chosen at creation, with its data and logs in a folder of the caller's choice. Restartable on the
- * same ports and data; stopped when the JVM exits.
+ * same ports and data; stopped when the JVM exits. Authentication and authorization are on as in the stack, with a
+ * secret key of its own (made at creation): clients use {@link #tokens()}.
  *
  * <pre>{@code
  * try (PulsarStandalone pulsar = PulsarStandalone.create(Path.of("target/outage-pulsar"))) {
@@ -29,10 +30,12 @@ public final class PulsarStandalone implements AutoCloseable {
     private final Settings settings;
     private final Log log;
     private final Thread exitHook;
+    private final byte[] secretKey;
     private PulsarServer server;
 
-    private PulsarStandalone(Path dir, StackPorts ports, Settings settings, Log log) {
+    private PulsarStandalone(Path dir, StackPorts ports, Settings settings, Log log, byte[] secretKey) {
         this.dir = dir;
+        this.secretKey = secretKey;
         this.ports = ports;
         this.settings = settings;
         this.log = log;
@@ -48,7 +51,8 @@ public final class PulsarStandalone implements AutoCloseable {
         Settings settings = new Settings(Map.of(), Map.of(
                 "PULSAR_MEM", current.env("PULSAR_MEM").orElse(SMALL_MEM),
                 "PULSAR_GC", current.env("PULSAR_GC").orElse(PulsarServer.DEFAULT_GC)));
-        return new PulsarStandalone(absolute, ports, settings, new Log(absolute.resolve("logs/stack.log"), null));
+        return new PulsarStandalone(absolute, ports, settings, new Log(absolute.resolve("logs/stack.log"), null),
+                java.util.Base64.getDecoder().decode(LocalSecrets.generateSecretKey()));
     }
 
     /** Starts the broker (extracting the distribution if needed), waits until it serves, and creates the platform's resources. */
@@ -62,11 +66,11 @@ public final class PulsarStandalone implements AutoCloseable {
         Ports.requireFree(ports.bookie(), "private Pulsar bookie", null);
         Path home = new Distributions(VeltrixHome.resolve(), log).ensure(Distributions.Dist.pulsar());
         PulsarServer fresh = new PulsarServer(home, dir.resolve("data"), dir.resolve("logs"), ports,
-                Path.of(System.getProperty("java.home")), settings, log, true);
+                Path.of(System.getProperty("java.home")), settings, log, true, secretKey);
         fresh.start();
         server = fresh;
         fresh.awaitReady(left(deadline));
-        new PulsarSetup(fresh.adminUrl(), log).apply(left(deadline));
+        new PulsarSetup(fresh.adminUrl(), tokens().admin(), log).apply(left(deadline));
         return this;
     }
 
@@ -89,6 +93,11 @@ public final class PulsarStandalone implements AutoCloseable {
     /** e.g. {@code http://127.0.0.1:41235} */
     public String adminUrl() {
         return "http://127.0.0.1:" + ports.pulsarWeb();
+    }
+
+    /** This broker's tokens (its own key: the stack's tokens are not valid here). */
+    public PulsarTokens tokens() {
+        return PulsarTokens.issue(secretKey);
     }
 
     /** Where pulsar.log is. */

@@ -146,6 +146,7 @@ final class Supervisor {
         Optional<DbConfig> external = DbConfig.external(instance, settings);
         LocalSecrets secrets = LocalSecrets.of(layout.instanceDir());
         DbConfig db = external.orElseGet(() -> DbConfig.embedded(postgresPort(), secrets));
+        PulsarTokens pulsarTokens = secrets.pulsarTokens();
         Path apicurioJava = JdkLocator.current().apicurioJava();
         Distributions dists = new Distributions(layout.home(), log);
 
@@ -159,10 +160,10 @@ final class Supervisor {
             CompletableFuture<PulsarServer> pulsarReady = CompletableFuture.supplyAsync(() -> {
                 Path home = dists.ensure(Distributions.Dist.pulsar());
                 PulsarServer server = new PulsarServer(home, layout.pulsarData(), layout.logsDir(), ports,
-                        Path.of(System.getProperty("java.home")), settings, log, appendLogs);
+                        Path.of(System.getProperty("java.home")), settings, log, appendLogs, secrets.pulsarSecretKey());
                 launch(server, server::start);
                 server.awaitReady(PULSAR_TIMEOUT);
-                new PulsarSetup(server.adminUrl(), log).apply(SETUP_TIMEOUT);
+                new PulsarSetup(server.adminUrl(), pulsarTokens.admin(), log).apply(SETUP_TIMEOUT);
                 return server;
             }, executor);
             CompletableFuture<Path> apicurioDist = CompletableFuture.supplyAsync(
@@ -178,7 +179,7 @@ final class Supervisor {
             }, executor);
             awaitAll(database, pulsarReady, registryReady);
             PulsarServer pulsar = pulsarReady.join();
-            return new StackInfo(instance, pulsar.serviceUrl(), pulsar.adminUrl(), registryReady.join().registryUrl(),
+            return new StackInfo(instance, pulsar.serviceUrl(), pulsar.adminUrl(), pulsarTokens, registryReady.join().registryUrl(),
                     db.jdbcUrl(), db.reactiveUrl(), db.processor(), db.experiments(), db.admin().user(), db.admin().password(),
                     layout.logsDir(), layout.instanceDir());
         } finally {

@@ -31,12 +31,32 @@ class StackIntegrationTest {
         assertEquals("http://127.0.0.1:" + ports.registry() + "/apis/registry/v3", info.registryUrl());
         assertTrue(Files.isDirectory(info.logsDir()));
 
-        Http.Response topics = Http.get(info.pulsarAdminUrl() + "/admin/v2/persistent/veltrix/events", Duration.ofSeconds(5));
+        String admin = info.pulsarTokens().admin();
+        assertEquals(LocalSecrets.of(info.home()).pulsarTokens(), info.pulsarTokens(), "tokens signed with the instance's key");
+        Http.Response topics = Http.get(info.pulsarAdminUrl() + "/admin/v2/persistent/veltrix/events", admin,
+                Duration.ofSeconds(5));
         assertEquals(200, topics.status());
+        // authentication is on: no token and a token signed with another key are not authenticated (401); a service's
+        // token is, but may not list the namespace's topics (403)
+        assertEquals(401, Http.get(info.pulsarAdminUrl() + "/admin/v2/persistent/veltrix/events", Duration.ofSeconds(5)).status());
+        byte[] otherKey = new byte[PulsarTokens.SECRET_KEY_BYTES];
+        assertEquals(401, Http.get(info.pulsarAdminUrl() + "/admin/v2/persistent/veltrix/events",
+                PulsarTokens.sign(otherKey, PulsarTokens.ADMIN_ROLE), Duration.ofSeconds(5)).status());
+        assertEquals(403, Http.get(info.pulsarAdminUrl() + "/admin/v2/persistent/veltrix/events", info.pulsarTokens().ingest(),
+                Duration.ofSeconds(5)).status());
+        // the grants are exactly PulsarSetup's
+        for (String topic : PulsarSetup.TOPICS) {
+            Http.Response permissions = Http.get(info.pulsarAdminUrl() + "/admin/v2/persistent/veltrix/events/" + topic
+                    + "/permissions", admin, Duration.ofSeconds(5));
+            assertEquals(200, permissions.status(), permissions.body());
+            java.util.Map<String, List<String>> expected = new java.util.TreeMap<>();
+            PulsarSetup.GRANTS.get(topic).forEach((role, actions) -> expected.put(role, actions.stream().sorted().toList()));
+            assertEquals(expected.toString().replace(" ", ""), sortedPermissions(permissions.body()), topic);
+        }
         for (String topic : PulsarSetup.TOPICS) {
             assertTrue(topics.body().contains("persistent://veltrix/events/" + topic + "\""), topics.body());
         }
-        Http.Response retention = Http.get(info.pulsarAdminUrl() + "/admin/v2/namespaces/veltrix/events/retention",
+        Http.Response retention = Http.get(info.pulsarAdminUrl() + "/admin/v2/namespaces/veltrix/events/retention", admin,
                 Duration.ofSeconds(5));
         assertTrue(retention.body().contains("\"retentionTimeInMinutes\":10080"), retention.body());
 
@@ -96,5 +116,16 @@ class StackIntegrationTest {
         assertEquals(info, reused);
         assertTrue(seconds < 2, "reusing a READY stack is quick");
         assertEquals(info, Stack.running(Instance.TEST).orElseThrow());
+    }
+
+    /** {"veltrix-ingest":["produce"],...} as {veltrix-ingest=[produce],...}, roles and actions sorted. */
+    private static String sortedPermissions(String json) {
+        java.util.Map<String, List<String>> parsed = new java.util.TreeMap<>();
+        java.util.regex.Matcher entry = java.util.regex.Pattern.compile("\"([^\"]+)\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(json);
+        while (entry.find()) {
+            parsed.put(entry.group(1), java.util.Arrays.stream(entry.group(2).split(",")).map(a -> a.trim().replace("\"", ""))
+                    .filter(a -> !a.isEmpty()).sorted().toList());
+        }
+        return parsed.toString().replace(" ", "");
     }
 }

@@ -19,6 +19,7 @@ class StackStateTest {
 
     private static StackInfo sample(Path dir) {
         return new StackInfo(Instance.TEST, "pulsar://127.0.0.1:6660", "http://127.0.0.1:8100",
+                new PulsarTokens("admin.jwt", "ingest.jwt", "processor.jwt"),
                 "http://127.0.0.1:8095/apis/registry/v3", "jdbc:postgresql://127.0.0.1:41234/veltrix",
                 "postgresql://127.0.0.1:41234/veltrix", new DbLogin("veltrix_processor", "p=ss:wörd"),
                 new DbLogin("veltrix_experiments", "e#x"), "veltrix", "adm:n", dir.resolve("logs"), dir);
@@ -59,14 +60,27 @@ class StackStateTest {
         Map<String, String> env = info.serviceEnvironment(StackInfo.PROCESSOR);
         Map<String, String> config = info.quarkusConfig(StackInfo.PROCESSOR);
         assertEquals(List.of("VELTRIX_PULSAR_URL", "VELTRIX_PULSAR_ADMIN_URL", "VELTRIX_REGISTRY_URL", "VELTRIX_DB_JDBC_URL",
-                "VELTRIX_DB_REACTIVE_URL", "VELTRIX_DB_USERNAME", "VELTRIX_DB_PASSWORD", "VELTRIX_DB_READER_ROLE"),
+                "VELTRIX_DB_REACTIVE_URL", "VELTRIX_PULSAR_TOKEN", "VELTRIX_DB_USERNAME", "VELTRIX_DB_PASSWORD", "VELTRIX_DB_READER_ROLE"),
                 List.copyOf(env.keySet()));
         assertEquals(List.of("veltrix.pulsar.url", "veltrix.pulsar.admin-url", "veltrix.registry.url", "veltrix.db.jdbc-url",
-                "veltrix.db.reactive-url", "veltrix.db.username", "veltrix.db.password", "veltrix.db.reader-role"),
+                "veltrix.db.reactive-url", "veltrix.pulsar.token", "veltrix.db.username", "veltrix.db.password", "veltrix.db.reader-role"),
                 List.copyOf(config.keySet()));
         assertEquals(List.copyOf(env.values()), List.copyOf(config.values()));
         // Quarkus maps VELTRIX_DB_JDBC_URL to veltrix.db.jdbc-url: the names must agree
         config.keySet().forEach(key -> assertTrue(env.containsKey(Settings.envName(key)), key));
+    }
+
+    @Test
+    void eachServiceGetsItsOwnPulsarTokenAndExperimentsNone() {
+        StackInfo info = sample(dir);
+        assertEquals("ingest.jwt", info.serviceEnvironment(StackInfo.INGEST).get("VELTRIX_PULSAR_TOKEN"));
+        assertEquals("processor.jwt", info.serviceEnvironment(StackInfo.PROCESSOR).get("VELTRIX_PULSAR_TOKEN"));
+        assertFalse(info.serviceEnvironment(StackInfo.EXPERIMENTS).containsKey("VELTRIX_PULSAR_TOKEN"));
+        assertFalse(info.serviceEnvironment(StackInfo.INGEST).containsValue("admin.jwt"), "no service is the superuser");
+        assertFalse(info.serviceEnvironment(StackInfo.PROCESSOR).containsValue("admin.jwt"));
+        assertEquals("ingest.jwt", info.quarkusTestConfig().get("veltrix.stack.pulsar.ingest-token"));
+        assertEquals("processor.jwt", info.quarkusTestConfig().get("veltrix.stack.pulsar.processor-token"));
+        assertFalse(info.quarkusTestConfig().containsValue("admin.jwt"));
     }
 
     @Test

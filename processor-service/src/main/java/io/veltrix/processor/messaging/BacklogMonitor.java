@@ -18,7 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Samples, from the Pulsar admin REST API ({@code veltrix.pulsar.admin-url}), what the consumer alone cannot
- * see: the subscription's backlog (messages not yet acknowledged by any processor instance), the age of its
+ * see (as the processor's Pulsar role, {@code veltrix.pulsar.token}): the subscription's backlog (messages not yet acknowledged by any processor instance), the age of its
  * oldest message, and the size of the dead-letter topic (backlog of its {@code initialSubscriptionName}).
  * Exposed as gauges; NaN while unknown.
  */
@@ -31,6 +31,7 @@ public class BacklogMonitor {
     private final ObjectMapper json;
     private final ProblemLog problems;
     private final String adminUrl;
+    private final String token;
     private final String topic;
     private final String subscription;
     private final String deadLetterTopic;
@@ -42,6 +43,7 @@ public class BacklogMonitor {
 
     public BacklogMonitor(ObjectMapper json, ProblemLog problems, MeterRegistry registry,
                           @ConfigProperty(name = "veltrix.pulsar.admin-url") String adminUrl,
+                          @ConfigProperty(name = "veltrix.pulsar.token") String token,
                           @ConfigProperty(name = "mp.messaging.incoming.events-raw.topic") String topic,
                           @ConfigProperty(name = "mp.messaging.incoming.events-raw.subscriptionName") String subscription,
                           @ConfigProperty(name = "mp.messaging.incoming.events-raw.deadLetterPolicy.deadLetterTopic") String deadLetterTopic,
@@ -49,6 +51,7 @@ public class BacklogMonitor {
         this.json = json;
         this.problems = problems;
         this.adminUrl = adminUrl.endsWith("/") ? adminUrl.substring(0, adminUrl.length() - 1) : adminUrl;
+        this.token = token;
         this.topic = topic;
         this.subscription = subscription;
         this.deadLetterTopic = deadLetterTopic;
@@ -89,7 +92,9 @@ public class BacklogMonitor {
     private JsonNode stats(String topicName, boolean earliestTime) throws IOException, InterruptedException {
         String path = topicName.replaceFirst("^(persistent|non-persistent)://", "$1/");
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(adminUrl + "/admin/v2/" + path
-                        + "/stats" + (earliestTime ? "?getEarliestTimeInBacklog=true" : ""))).timeout(TIMEOUT).GET().build(),
+                        + "/stats" + (earliestTime ? "?getEarliestTimeInBacklog=true" : ""))).timeout(TIMEOUT)
+                        // the processor's own token: its grants on both topics allow reading their stats, nothing more
+                        .header("Authorization", "Bearer " + token).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 404) {
             return null;

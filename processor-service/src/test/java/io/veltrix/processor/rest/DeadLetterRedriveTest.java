@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.veltrix.processor.ProcessorStackTest;
 import io.veltrix.processor.RawEvents;
 import io.veltrix.schemas.Topics;
+import io.veltrix.testing.PulsarClients;
 import io.veltrix.testing.RealStackResource;
 import java.net.URL;
 import java.time.Duration;
@@ -45,7 +46,7 @@ class DeadLetterRedriveTest extends ProcessorStackTest {
                 .truncatedTo(ChronoUnit.MINUTES).plusSeconds(11);
         byte[] payload = raw.encode(raw.treasureClaimed(id, player, occurred, 40));
         // the same valid event dead-lettered twice (e.g. by a bug since fixed, on two instances)
-        try (PulsarClient client = PulsarClient.builder().serviceUrl(stack.pulsarServiceUrl()).build();
+        try (PulsarClient client = PulsarClients.operator(stack);
              Producer<byte[]> dlq = client.newProducer(Schema.BYTES).topic(Topics.RAW_DLQ).create()) {
             for (int i = 0; i < 2; i++) {
                 dlq.newMessage().key(player).value(payload).property(Topics.PROP_EVENT_ID, id)

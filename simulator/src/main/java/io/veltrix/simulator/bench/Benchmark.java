@@ -12,6 +12,7 @@ import io.veltrix.simulator.load.Simulation;
 import io.veltrix.stack.Instance;
 import io.veltrix.stack.LocalSecrets;
 import io.veltrix.stack.Ports;
+import io.veltrix.stack.PulsarTokens;
 import io.veltrix.stack.ServiceHeap;
 import io.veltrix.stack.ServiceProcess;
 import io.veltrix.stack.StackInfo;
@@ -80,7 +81,7 @@ public final class Benchmark {
         String runId = Long.toString(System.currentTimeMillis(), 36);
         String topicName = "events.raw.bench-" + runId;
         String perfTopicName = "bench-" + runId + ".pulsar-perf";
-        PulsarAdmin admin = new PulsarAdmin(info.pulsarAdminUrl());
+        PulsarAdmin admin = new PulsarAdmin(info.pulsarAdminUrl(), info.pulsarTokens().admin());
         LocalSecrets secrets = LocalSecrets.of(info.home());
         readToken = secrets.readToken();
         CpuAccounting accounting = new CpuAccounting()
@@ -98,6 +99,9 @@ public final class Benchmark {
         Map<String, BenchResult.Memory> memory = new LinkedHashMap<>();
         try {
             admin.createTopic(topicName);
+            // the services' roles get on the benchmark's topic what they have on events.raw
+            admin.grant(topicName, PulsarTokens.INGEST_ROLE, "produce");
+            admin.grant(topicName, PulsarTokens.PROCESSOR_ROLE, "consume", "produce");
             admin.createSubscription(topicName, SUBSCRIPTION);
             start(List.of("experiments-service", "ingest-service"), info, secrets, PulsarAdmin.topic(topicName));
             ExperimentsClient experiments = new ExperimentsClient(url("experiments-service"), secrets.adminToken(),
@@ -181,7 +185,7 @@ public final class Benchmark {
         Path dist = PulsarPerf.findDistribution(info.home().getParent());
         admin.createTopic(perfTopicName);
         CpuAccounting.Sample before = accounting.sample();
-        PulsarPerf.Result result = PulsarPerf.produce(dist, info.pulsarServiceUrl(), info.pulsarAdminUrl(),
+        PulsarPerf.Result result = PulsarPerf.produce(dist, info.pulsarServiceUrl(), info.pulsarAdminUrl(), info.pulsarTokens().admin(),
                 PulsarAdmin.topic(perfTopicName), size, options.perfDuration(), info.logsDir().resolve("bench-pulsar-perf.log"));
         CpuAccounting.Sample after = accounting.sample();
         Map<String, Double> shares = after.sharesSince(before);

@@ -9,7 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The few Pulsar admin REST calls the benchmark needs (topics of namespace {@code veltrix/events}). */
+/**
+ * The few Pulsar admin REST calls the benchmark needs (topics of namespace {@code veltrix/events}), as the broker's
+ * superuser: the benchmark plays the operator (its own topics, and the grants the services need on them).
+ */
 public final class PulsarAdmin {
     public static final String NAMESPACE = "veltrix/events";
 
@@ -17,9 +20,12 @@ public final class PulsarAdmin {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String adminUrl;
+    private final String token;
 
-    public PulsarAdmin(String adminUrl) {
+    /** @param token the superuser's token ({@code StackInfo.pulsarTokens().admin()}) */
+    public PulsarAdmin(String adminUrl, String token) {
         this.adminUrl = adminUrl.endsWith("/") ? adminUrl.substring(0, adminUrl.length() - 1) : adminUrl;
+        this.token = token;
     }
 
     /** {@code persistent://veltrix/events/<name>}. */
@@ -35,6 +41,13 @@ public final class PulsarAdmin {
     /** Creates a subscription at the end of the topic, so that everything published afterwards is its backlog. */
     public void createSubscription(String name, String subscription) {
         expect(call("PUT", path(name) + "/subscription/" + subscription, null), "create subscription " + subscription, 409);
+    }
+
+    /** Grants a role actions ({@code produce}, {@code consume}) on a topic, as the stack's set-up does on its topics. */
+    public void grant(String name, String role, String... actions) {
+        String body = java.util.Arrays.stream(actions).map(a -> "\"" + a + "\"")
+                .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+        expect(call("POST", path(name) + "/permissions/" + role, body), "grant " + body + " on " + name + " to " + role, -1);
     }
 
     /** Messages (or batch entries) not yet acknowledged by the subscription; -1 when unknown. */
@@ -72,6 +85,7 @@ public final class PulsarAdmin {
 
     private HttpResponse<String> call(String method, String path, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminUrl + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");

@@ -53,10 +53,34 @@ public final class PulsarPerf {
     }
 
     /** Publishes as fast as the broker takes for {@code duration}, then parses pulsar-perf's statistics. */
-    public static Result produce(Path distribution, String serviceUrl, String adminUrl, String topic, int messageBytes,
-                                 Duration duration, Path logFile) {
+    public static Result produce(Path distribution, String serviceUrl, String adminUrl, String token, String topic,
+                                 int messageBytes, Duration duration, Path logFile) {
+        Path tokenFile;
+        try {
+            // by file, not on the command line (which every local user can read); createTempFile makes it rw-------
+            tokenFile = Files.createTempFile("pulsar-perf", ".token");
+            Files.writeString(tokenFile, token);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write pulsar-perf's token file: " + e.getMessage(), e);
+        }
+        try {
+            return produce(distribution, serviceUrl, adminUrl, tokenFile, topic, messageBytes, duration, logFile);
+        } finally {
+            try {
+                Files.deleteIfExists(tokenFile);
+            } catch (IOException e) {
+                // a temporary file left behind, owner-readable only
+            }
+        }
+    }
+
+    private static Result produce(Path distribution, String serviceUrl, String adminUrl, Path tokenFile, String topic,
+                                  int messageBytes, Duration duration, Path logFile) {
         List<String> command = List.of(distribution.resolve("bin/pulsar-perf").toString(), "produce",
                 "-u", serviceUrl, "-au", adminUrl,
+                // the superuser: pulsar-perf creates its topic through the admin API
+                "--auth-plugin", "org.apache.pulsar.client.impl.auth.AuthenticationToken",
+                "--auth-params", tokenFile.toUri().toString(),
                 "-r", "10000000",                 // no rate limit: as fast as the broker acknowledges
                 "-s", Integer.toString(Math.max(1, messageBytes)),
                 "-time", Long.toString(Math.max(1, duration.toSeconds())),

@@ -42,7 +42,7 @@ class BrokerOutageTest {
                 .resolve("system-tests/target/outage-pulsar-" + UUID.randomUUID().toString().substring(0, 8)));
         pulsar.start(Duration.ofMinutes(3));
         // the same registry, another broker
-        privateStack = shared.withPulsar(pulsar.serviceUrl(), pulsar.adminUrl());
+        privateStack = shared.withPulsar(pulsar.serviceUrl(), pulsar.adminUrl(), pulsar.tokens());
         ingest = IngestProcesses.builder(privateStack, "outage-ingest").start();
     }
 

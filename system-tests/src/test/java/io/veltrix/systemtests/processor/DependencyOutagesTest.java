@@ -48,7 +48,7 @@ class DependencyOutagesTest extends PlatformTest {
         try (PulsarStandalone pulsar = PulsarStandalone.create(TestServices.projectRoot()
                 .resolve("system-tests/target/restart-pulsar-" + UUID.randomUUID().toString().substring(0, 8)))) {
             pulsar.start(Duration.ofMinutes(3));
-            StackInfo privateBroker = services.stack().withPulsar(pulsar.serviceUrl(), pulsar.adminUrl());
+            StackInfo privateBroker = services.stack().withPulsar(pulsar.serviceUrl(), pulsar.adminUrl(), pulsar.tokens());
             ServiceProcess ingest = services.startExtra(TestServices.INGEST, "restart-ingest", privateBroker);
             ServiceProcess processor = services.startExtra(TestServices.PROCESSOR, "restart-processor", privateBroker);
             try {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.veltrix.schemas.Topics;
 import io.veltrix.testing.Database;
+import io.veltrix.testing.PulsarClients;
 import io.veltrix.testing.TestServices;
 import io.veltrix.testing.TopicProbe;
 import java.nio.ByteBuffer;
@@ -50,7 +51,7 @@ class PoisonMessageEndToEndTest {
         String[] poisonIds = {"poison-random-" + run, "poison-content-id-" + run};
         byte[][] poison = {random, unknownContentId};
         Instant published = Instant.now();
-        try (PulsarClient client = PulsarClient.builder().serviceUrl(services.stack().pulsarServiceUrl()).build();
+        try (PulsarClient client = PulsarClients.operator(services.stack());
              Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(Topics.RAW)
                      .batcherBuilder(BatcherBuilder.KEY_BASED).create()) {
             for (int i = 0; i < poison.length; i++) {

@@ -361,14 +361,14 @@ class BrokenManifestsTest {
 
     @Test
     void ingestReadsTheProcessorsDatabasePassword() {
-        edit("base/ingest/deployment.yaml", "          # Kubernetes stops sending traffic", """
+        edit("base/ingest/deployment.yaml", "          env:\n", """
                           env:
                             - name: SOME_DB_PASSWORD
                               valueFrom:
                                 secretKeyRef:
                                   name: processor-db
                                   key: password
-                """ + "          # Kubernetes stops sending traffic");
+                """);
 
         assertFails("prod", "Deployment/ingest-service container ingest-service: SOME_DB_PASSWORD reads Secret processor-db");
     }
@@ -386,6 +386,89 @@ class BrokenManifestsTest {
                 "            - /scripts/pulsar-setup.sh\n            - --token=eyJhbGciOi\n");
 
         assertFails("prod", "Job/veltrix-pulsar-setup container pulsar-admin: a credential on the command line");
+    }
+
+    // --- Pulsar: one role per service, the superuser only for the setup Job ---
+
+    @Test
+    void ingestPublishesAsTheSuperuser() {
+        edit("base/ingest/deployment.yaml", "                  name: pulsar-ingest-token", "                  name: pulsar-admin-token");
+
+        assertFails("prod", "Deployment/ingest-service: reads Secret pulsar-admin-token, the Pulsar superuser's token");
+        assertFails("prod", "Deployment/ingest-service: VELTRIX_PULSAR_TOKEN must come from key token of Secret "
+                + "pulsar-ingest-token", "not token of pulsar-admin-token");
+    }
+
+    @Test
+    void processorWithTheIngestRole() {
+        edit("base/processor/deployment.yaml", "                  name: pulsar-processor-token",
+                "                  name: pulsar-ingest-token");
+
+        assertFails("dev", "Deployment/processor-service: reads Secret pulsar-ingest-token, another role's Pulsar token");
+    }
+
+    @Test
+    void pulsarTokenInline() {
+        edit("base/processor/deployment.yaml", """
+                            - name: VELTRIX_PULSAR_TOKEN
+                              valueFrom:
+                                secretKeyRef:
+                                  name: pulsar-processor-token
+                                  key: token
+                """, """
+                            - name: VELTRIX_PULSAR_TOKEN
+                              value: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ2ZWx0cml4LXByb2Nlc3NvciJ9.c2lnbmF0dXJl
+                """);
+
+        assertFails("prod", "container processor-service: VELTRIX_PULSAR_TOKEN has a literal value");
+    }
+
+    @Test
+    void experimentsServiceGetsAPulsarToken() {
+        edit("base/experiments/deployment.yaml", "          env:\n", """
+                          env:
+                            - name: VELTRIX_PULSAR_TOKEN
+                              valueFrom:
+                                secretKeyRef:
+                                  name: pulsar-ingest-token
+                                  key: token
+                """);
+
+        assertFails("prod", "Deployment/experiments-service: sets VELTRIX_PULSAR_TOKEN, but experiments-service uses no Pulsar");
+    }
+
+    @Test
+    void setupJobWithoutTheSuperusersToken() {
+        edit("base/jobs/pulsar-setup.yaml", "            secretName: pulsar-admin-token", "            secretName: pulsar-token-key");
+
+        assertFails("prod", "Job/veltrix-pulsar-setup: reads Secret pulsar-token-key, the key that signs every Pulsar token");
+    }
+
+    @Test
+    void setupJobReadsItsTokenFromOutsideTheSecret() {
+        edit("base/jobs/pulsar-setup.yaml", "              value: /etc/veltrix/pulsar-admin/token", "              value: /tmp/token");
+
+        assertFails("prod", "Job/veltrix-pulsar-setup container pulsar-admin: VELTRIX_PULSAR_TOKEN_FILE has a literal value");
+    }
+
+    @Test
+    void devPulsarWithoutAuthorization() {
+        edit("overlays/dev/pulsar.yaml", """
+                            - name: PULSAR_PREFIX_authorizationEnabled
+                              value: "true"
+                """, """
+                            - name: PULSAR_PREFIX_authorizationEnabled
+                              value: "false"
+                """);
+
+        assertFails("dev", "StatefulSet/pulsar: PULSAR_PREFIX_authorizationEnabled must be true");
+    }
+
+    @Test
+    void devPulsarWithAServiceAsSuperuser() {
+        edit("overlays/dev/pulsar.yaml", "              value: veltrix-admin\n", "              value: veltrix-admin,veltrix-ingest\n");
+
+        assertFails("dev", "StatefulSet/pulsar: PULSAR_PREFIX_superUserRoles must be veltrix-admin");
     }
 
     // --- NetworkPolicies ---

@@ -80,6 +80,25 @@ final class ManifestRules {
     static final Map<String, Map.Entry<String, String>> REQUIRED_SECRET_FILES = Map.of(
             "ingest-service", Map.entry("VELTRIX_INGEST_WRITE_KEYS_FILE", "ingest-write-keys"));
 
+    /**
+     * Pulsar: each service's own token (its role's grants are set by the setup Job), none for experiments-service; the
+     * superuser's token only for the setup Job (and the dev overlay's broker, whose own client uses it); the signing
+     * key only for the dev overlay's broker.
+     */
+    static final Map<String, String> PULSAR_TOKEN_SECRET = Map.of(
+            "ingest-service", "pulsar-ingest-token",
+            "processor-service", "pulsar-processor-token");
+    static final String PULSAR_ADMIN_TOKEN_SECRET = "pulsar-admin-token";
+    static final String PULSAR_KEY_SECRET = "pulsar-token-key";
+    static final Set<String> PULSAR_ADMIN_TOKEN_READERS = Set.of("Job/veltrix-pulsar-setup", "StatefulSet/pulsar");
+    static final Set<String> PULSAR_KEY_READERS = Set.of("StatefulSet/pulsar");
+    /** What the dev overlay's Pulsar standalone must be configured with (PULSAR_PREFIX_*: standalone.conf). */
+    static final Map<String, String> PULSAR_AUTH_CONFIG = Map.of(
+            "PULSAR_PREFIX_authenticationEnabled", "true",
+            "PULSAR_PREFIX_authenticationProviders", "org.apache.pulsar.broker.authentication.AuthenticationProviderToken",
+            "PULSAR_PREFIX_authorizationEnabled", "true",
+            "PULSAR_PREFIX_superUserRoles", "veltrix-admin");
+
     /** Names that hold secrets: such a variable or ConfigMap key never carries a literal value. */
     static final Pattern SECRET_NAME = Pattern.compile(
             "(?i).*(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE|APIKEY|API_KEY|_KEY$).*");
@@ -116,6 +135,7 @@ final class ManifestRules {
         rules.apicurioOnPostgres();
         rules.registryWritesNeedTheRegistrar();
         rules.databaseRolePerService();
+        rules.pulsarTokenPerRole();
         HardeningRules.check(overlay, manifests, facts, problems);
         NetworkFlows.check(manifests, problems);
     }
@@ -147,7 +167,7 @@ final class ManifestRules {
                 String where = m.id() + " container " + container.getName();
                 resources(where, container.getResources());
                 image(where, container.getImage());
-                references(where, container);
+                references(where, pod, container);
                 if (longRunning && (pod.getInitContainers() == null || !pod.getInitContainers().contains(container))) {
                     for (String probe : HEALTH_PATHS.keySet()) {
                         if (probe(container, probe) == null) {
@@ -199,6 +219,79 @@ final class ManifestRules {
                 secretKey(m.id(), vars.get("VELTRIX_DB_USERNAME"), "VELTRIX_DB_USERNAME", own, "username");
                 secretKey(m.id(), vars.get("VELTRIX_DB_PASSWORD"), "VELTRIX_DB_PASSWORD", own, "password");
                 secretKey(m.id(), vars.get("VELTRIX_DB_READER_ROLE"), "VELTRIX_DB_READER_ROLE", other, "username");
+            }
+        }
+    }
+
+    /**
+     * Pulsar trusts no one by default: the broker checks tokens and grants, each service has its own token from its own
+     * Secret, experiments-service (which does not use Pulsar) none, and only the setup Job holds the superuser's.
+     */
+    private void pulsarTokenPerRole() {
+        for (Manifest m : manifests) {
+            Optional<V1PodTemplateSpec> template = m.model() == null ? Optional.empty() : podTemplate(m);
+            if (template.isEmpty()) {
+                continue;
+            }
+            V1PodSpec pod = template.get().getSpec();
+            Set<String> secrets = new LinkedHashSet<>();
+            for (V1Volume volume : nullToEmpty(pod.getVolumes())) {
+                if (volume.getSecret() != null) {
+                    secrets.add(volume.getSecret().getSecretName());
+                }
+            }
+            for (V1Container container : allContainers(pod)) {
+                for (V1EnvVar var : nullToEmpty(container.getEnv())) {
+                    var ref = var.getValueFrom() == null ? null : var.getValueFrom().getSecretKeyRef();
+                    if (ref != null) {
+                        secrets.add(ref.getName());
+                    }
+                }
+                for (V1EnvFromSource source : nullToEmpty(container.getEnvFrom())) {
+                    if (source.getSecretRef() != null) {
+                        secrets.add(source.getSecretRef().getName());
+                    }
+                }
+            }
+            String own = PULSAR_TOKEN_SECRET.get(m.name());
+            for (String secret : secrets) {
+                if (PULSAR_TOKEN_SECRET.containsValue(secret) && !secret.equals(own)) {
+                    problems.add(m.id() + ": reads Secret " + secret + ", another role's Pulsar token");
+                }
+                if (secret.equals(PULSAR_ADMIN_TOKEN_SECRET) && !PULSAR_ADMIN_TOKEN_READERS.contains(m.id())) {
+                    problems.add(m.id() + ": reads Secret " + secret + ", the Pulsar superuser's token (only the setup "
+                            + "Job may)");
+                }
+                if (secret.equals(PULSAR_KEY_SECRET) && !PULSAR_KEY_READERS.contains(m.id())) {
+                    problems.add(m.id() + ": reads Secret " + secret + ", the key that signs every Pulsar token (only the "
+                            + "broker may)");
+                }
+            }
+            if (SERVICES.contains(m.name())) {
+                V1Container container = pod.getContainers().stream().filter(c -> c.getName().equals(m.name())).findFirst()
+                        .orElse(null);
+                V1EnvVar token = container == null ? null : nullToEmpty(container.getEnv()).stream()
+                        .filter(v -> v.getName().equals("VELTRIX_PULSAR_TOKEN")).findFirst().orElse(null);
+                if (own == null && token != null) {
+                    problems.add(m.id() + ": sets VELTRIX_PULSAR_TOKEN, but " + m.name() + " uses no Pulsar: it gets no role");
+                }
+                var ref = token == null || token.getValueFrom() == null ? null : token.getValueFrom().getSecretKeyRef();
+                if (own != null && (ref == null || !own.equals(ref.getName()) || !"token".equals(ref.getKey()))) {
+                    problems.add(m.id() + ": VELTRIX_PULSAR_TOKEN must come from key token of Secret " + own
+                            + " (its own Pulsar role), not " + (ref == null ? "elsewhere" : ref.getKey() + " of " + ref.getName()));
+                }
+            }
+            if (m.id().equals("StatefulSet/pulsar")) {
+                Map<String, String> env = environment(pod.getContainers().get(0));
+                PULSAR_AUTH_CONFIG.forEach((name, value) -> {
+                    if (!value.equals(env.get(name))) {
+                        problems.add(m.id() + ": " + name + " must be " + value + " (token authentication and authorization"
+                                + " on, the setup role the only superuser), not " + env.get(name));
+                    }
+                });
+                if (!secrets.contains(PULSAR_KEY_SECRET)) {
+                    problems.add(m.id() + ": does not mount Secret " + PULSAR_KEY_SECRET + " (tokenSecretKey)");
+                }
             }
         }
     }
@@ -404,9 +497,11 @@ final class ManifestRules {
     }
 
     /** No literal value for a secret-looking variable; references point at existing ConfigMaps and documented Secrets. */
-    private void references(String where, V1Container container) {
+    private void references(String where, V1PodSpec pod, V1Container container) {
         for (V1EnvVar var : nullToEmpty(container.getEnv())) {
-            if (var.getValue() != null && SECRET_NAME.matcher(var.getName()).matches()) {
+            // a path (or file:// URI) into a mounted Secret names where a secret is, e.g. Pulsar's tokenSecretKey
+            if (var.getValue() != null && !inSecretMount(pod, container, var.getValue())
+                    && SECRET_NAME.matcher(var.getName()).matches()) {
                 problems.add(where + ": " + var.getName() + " has a literal value; a secret comes from a Secret "
                         + "(valueFrom.secretKeyRef)");
             }
@@ -428,6 +523,26 @@ final class ManifestRules {
                 secretDocumented(where, source.getSecretRef().getName());
             }
         }
+    }
+
+    /** True when {@code value} is a file (path or file:// URI) below a mount of a Secret volume of this container. */
+    private static boolean inSecretMount(V1PodSpec pod, V1Container container, String value) {
+        String path = value.startsWith("file://") ? value.substring("file://".length()) : value;
+        if (!path.startsWith("/")) {
+            return false;
+        }
+        for (V1Volume volume : nullToEmpty(pod.getVolumes())) {
+            if (volume.getSecret() == null) {
+                continue;
+            }
+            for (var mount : nullToEmpty(container.getVolumeMounts())) {
+                String dir = mount.getMountPath().endsWith("/") ? mount.getMountPath() : mount.getMountPath() + "/";
+                if (mount.getName().equals(volume.getName()) && path.startsWith(dir)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void volumes(String where, List<V1Volume> volumes) {

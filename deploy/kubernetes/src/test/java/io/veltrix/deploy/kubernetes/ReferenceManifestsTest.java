@@ -90,6 +90,12 @@ class ReferenceManifestsTest {
         int bookies = (Integer) path(values, "bookkeeper", "replicaCount");
         assertTrue(ensemble < bookies, "an ensemble of " + ensemble + " with one bookie down needs more than "
                 + bookies + " bookies");
+        // token authentication and authorization on; the setup Job's role is the clients' superuser
+        assertEquals(true, path(values, "auth", "authentication", "enabled"));
+        assertEquals(true, path(values, "auth", "authentication", "jwt", "enabled"));
+        assertEquals(true, path(values, "auth", "authentication", "jwt", "usingSecretKey"));
+        assertEquals(true, path(values, "auth", "authorization", "enabled"));
+        assertEquals("veltrix-admin", path(values, "auth", "superUsers", "client"));
 
         // release "pulsar" in namespace "pulsar": the chart's broker Service
         Map<String, String> endpoints = prodConfigMap("veltrix-endpoints");
