@@ -10,6 +10,8 @@ import java.time.Duration;
  * @param smoke        the short CI mode: small numbers, the same phases
  * @param instance     the stack instance (bench: its own, fresh; test: the shared test stack, for CI)
  * @param events       events through ingest, which become the processor's backlog
+ * @param warmupEvents events sent first, through the same path, and not measured: ingest and the processor are
+ *                     measured once their JVMs compiled the hot code (the cold figures are reported beside)
  * @param batchSize    events per request
  * @param concurrency  requests outstanding in the ingest phase
  * @param players      the simulated player pool
@@ -21,7 +23,7 @@ import java.time.Duration;
  * @param profile      record the services with Java Flight Recorder and name their hottest methods
  * @param projectRoot  where the services' jars and deploy/stack are
  */
-public record BenchOptions(boolean smoke, Instance instance, long events, int batchSize, int concurrency, int players,
+public record BenchOptions(boolean smoke, Instance instance, long events, long warmupEvents, int batchSize, int concurrency, int players,
                            Duration perfDuration, double e2eRate, Duration e2eDuration, Duration drainTimeout,
                            boolean keepStack, boolean profile, Path projectRoot) {
 }

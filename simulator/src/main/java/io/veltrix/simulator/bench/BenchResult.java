@@ -26,19 +26,28 @@ public record BenchResult(MachineInfo machine, String mode, String instance, Raw
                       double p99Millis, double clientCpuMicrosPerMessage) {
     }
 
-    /** Events through ingest's /v1/batch into Pulsar, closed loop. */
+    /**
+     * Events through ingest's /v1/batch into Pulsar, closed loop, measured after {@code warmupEvents} sent the same way
+     * (0: none); the warm-up's own rate and CPU per event are the cold JVM's figures (NaN without a warm-up).
+     */
     public record Ingest(long events, int batchSize, int concurrency, double seconds, double eventsPerSecond,
-                         double p50Millis, double p99Millis, long rejected, long notPersisted, double cpuMicrosPerEvent) {
+                         double p50Millis, double p99Millis, long rejected, long notPersisted, double cpuMicrosPerEvent,
+                         long warmupEvents, double warmupEventsPerSecond, double warmupCpuMicrosPerEvent) {
     }
 
     /**
-     * The processor draining the backlog: from its first acknowledgement to an empty backlog; CPU per event of the
-     * processor, PostgreSQL and Pulsar over that window; bytes PostgreSQL keeps per counted event afterwards (NaN when
+     * The processor draining the backlog. Measured: the {@code events} after the first {@code warmupEvents} of the
+     * backlog (the window opens when the backlog is down to the measured part and closes when it is empty; the events in
+     * it are the processor's own count); CPU per event of the processor, PostgreSQL and Pulsar over that window. Cold:
+     * the whole drain, from the first acknowledgement (JIT compilation included; {@code jit*Seconds} are the compiler
+     * threads' CPU in the whole drain and in the window). Bytes PostgreSQL keeps per counted event afterwards (NaN when
      * not measured).
      */
     public record Processor(long events, double startupSeconds, double drainSeconds, double eventsPerSecond, boolean drained,
                             double processorCpuMicros, double postgresCpuMicros, double pulsarCpuMicros,
-                            double postgresBytesPerEvent, double eventLogBytesPerEvent) {
+                            double postgresBytesPerEvent, double eventLogBytesPerEvent, long warmupEvents,
+                            double coldEventsPerSecond, double coldProcessorCpuMicros, double jitColdSeconds,
+                            double jitMeasuredSeconds) {
     }
 
     /** The steady-rate phase. */

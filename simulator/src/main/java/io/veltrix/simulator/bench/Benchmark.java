@@ -30,13 +30,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * The benchmark suite, one phase after the other on one stack instance:
  * <ol>
- * <li>ingest: {@code events} realistic events through {@code /v1/batch} in batches of 100, as fast as ingest
- * answers ({@code concurrency} requests outstanding), with the processor not running, so they pile up as its
+ * <li>ingest: {@code warmupEvents} (not measured: the JVMs compile the hot code meanwhile), then {@code events}
+ * realistic events through {@code /v1/batch} in batches of 100, as fast as ingest answers ({@code concurrency} requests outstanding), with the processor not running, so they pile up as its
  * backlog on a topic of this run;</li>
  * <li>raw Pulsar: {@code pulsar-perf produce} against the same broker with messages of the average size ingest
  * produced, the physical reference;</li>
- * <li>processor: started on that backlog; from its first acknowledgement until the backlog (read from Pulsar's admin
- * REST API) is 0;</li>
+ * <li>processor: started on that backlog; measured once the warm-up's share of it is drained until the backlog
+ * (read from Pulsar's admin REST API) is 0, and from a cold start (its first acknowledgement) too;</li>
  * <li>end to end: the game at a steady open-loop rate through all three services, with latency probes (ingest
  * answered → counted by the processor and visible through experiments-service) and the services' memory sampled.</li>
  * </ol>
@@ -118,7 +118,8 @@ public final class Benchmark {
 
                 raw = rawPulsarPhase(info, admin, topicName, perfTopicName, accounting);
 
-                processor = processorPhase(admin, topicName, ingest == null ? 0 : ingest.events(), accounting,
+                processor = processorPhase(admin, topicName, ingest == null ? 0 : ingest.events(),
+                        ingest == null ? 0 : ingest.warmupEvents(), accounting,
                         new BenchDatabase(info),
                         () -> launch(List.of("processor-service"), info, secrets, PulsarAdmin.topic(topicName)));
 
@@ -157,6 +158,21 @@ public final class Benchmark {
     }
 
     private BenchResult.Ingest ingestPhase(Simulation simulation, CpuAccounting accounting) {
+        long warmupAccepted = 0;
+        double warmupRate = Double.NaN;
+        double warmupCpu = Double.NaN;
+        if (options.warmupEvents() > 0) {
+            Log.infof("phase 1/4 ingest: warm-up, %,d events the same way (not measured: the JVMs compile the hot code) ...",
+                    options.warmupEvents());
+            CpuAccounting.Sample before = accounting.sample();
+            LoadReport warmup = simulation.runner(new LoadSettings(0, options.batchSize(), options.concurrency(), null,
+                    options.warmupEvents())).run(r -> Log.info("  " + r.oneLine()), Duration.ofSeconds(10));
+            CpuAccounting.Sample after = accounting.sample();
+            Log.info("  warm-up: " + warmup.oneLine());
+            warmupAccepted = warmup.accepted();
+            warmupRate = warmup.acceptedRate();
+            warmupCpu = warmupAccepted == 0 ? Double.NaN : after.cpuSecondsSince(before, "ingest") * 1e6 / warmupAccepted;
+        }
         Log.infof("phase 1/4 ingest: %,d events in batches of %d, %d requests outstanding, processor stopped ...",
                 options.events(), options.batchSize(), options.concurrency());
         LoadRunner runner = simulation.runner(new LoadSettings(0, options.batchSize(), options.concurrency(), null,
@@ -173,7 +189,7 @@ public final class Benchmark {
         }
         return new BenchResult.Ingest(report.accepted(), options.batchSize(), options.concurrency(), report.seconds(),
                 report.acceptedRate(), report.latency().p50(), report.latency().p99(), report.rejected(), report.notPersisted(),
-                report.accepted() == 0 ? Double.NaN : ingestCpu * 1e6 / report.accepted());
+                report.accepted() == 0 ? Double.NaN : ingestCpu * 1e6 / report.accepted(), warmupAccepted, warmupRate, warmupCpu);
     }
 
     private BenchResult.Raw rawPulsarPhase(StackInfo info, PulsarAdmin admin, String topicName, String perfTopicName,
@@ -202,21 +218,30 @@ public final class Benchmark {
                 result.records() == 0 ? Double.NaN : result.cpuSeconds() * 1e6 / result.records());
     }
 
-    private BenchResult.Processor processorPhase(PulsarAdmin admin, String topicName, long events, CpuAccounting accounting,
-                                                 BenchDatabase database,
+    private BenchResult.Processor processorPhase(PulsarAdmin admin, String topicName, long events, long warmup,
+                                                 CpuAccounting accounting, BenchDatabase database,
                                                  java.util.function.Supplier<List<ServiceProcess>> launchProcessor) {
-        Log.infof("phase 3/4 processor: draining the backlog of %,d events ...", events);
+        long total = events + warmup;
+        Log.infof("phase 3/4 processor: draining the backlog of %,d events (the first %,d of them the warm-up) ...", total, warmup);
         long initial = admin.backlog(topicName, SUBSCRIPTION);
+        // Pulsar counts the backlog in entries (batches of events): the measured part is the last events/total of them
+        long measuredEntries = warmup == 0 ? initial : Math.round(initial * (double) events / Math.max(1, total));
         try {
             database.resetStatements();
         } catch (java.sql.SQLException e) {
             notes.add("pg_stat_statements could not be reset: " + e.getMessage());
         }
         CpuAccounting.Sample launchSample = accounting.sample();
+        CpuAccounting.Sample coldBefore = null;
         CpuAccounting.Sample before = null;
+        double jitAtFirstProgress = 0;
+        double jitAtWindow = 0;
+        double countedAtWindow = 0;
         long launched = System.nanoTime();
         List<ServiceProcess> processor = launchProcessor.get(); // measured from here: it consumes while it boots
+        long pid = processor.get(0).pid();
         long firstProgress = -1;
+        long windowStart = -1;
         long deadline = System.nanoTime() + options.drainTimeout().toNanos();
         long backlog = initial;
         long lastLog = System.nanoTime();
@@ -230,8 +255,21 @@ public final class Benchmark {
             backlog = admin.backlog(topicName, SUBSCRIPTION);
             if (firstProgress < 0 && backlog >= 0 && backlog < initial) {
                 firstProgress = System.nanoTime();
-                // CPU per event is measured over the drain alone (the start-up's JIT and boot are not the events' cost)
+                // the cold figures: the whole drain (its start-up's boot is not the events' cost, its JIT is)
+                coldBefore = accounting.sample();
+                jitAtFirstProgress = ProcessStats.jitCpuSeconds(pid);
+            }
+            if (firstProgress >= 0 && windowStart < 0 && backlog >= 0 && backlog <= measuredEntries) {
+                // the measured window: the warm-up is behind, the processor has compiled its hot code
+                windowStart = System.nanoTime();
                 before = accounting.sample();
+                jitAtWindow = ProcessStats.jitCpuSeconds(pid);
+                countedAtWindow = counted(processor.get(0));
+                try {
+                    database.resetStatements();
+                } catch (java.sql.SQLException e) {
+                    notes.add("pg_stat_statements could not be reset: " + e.getMessage());
+                }
             }
             if (System.nanoTime() - lastLog > 10_000_000_000L) {
                 Log.infof("  backlog %,d", backlog);
@@ -240,8 +278,13 @@ public final class Benchmark {
         }
         long end = System.nanoTime();
         CpuAccounting.Sample after = accounting.sample();
+        double jitAtEnd = ProcessStats.jitCpuSeconds(pid);
+        double countedAtEnd = counted(processor.get(0));
+        if (coldBefore == null) {
+            coldBefore = launchSample;
+        }
         if (before == null) {
-            before = launchSample;
+            before = coldBefore;
         }
         cpu.put("processor", after.sharesSince(before));
         processor.forEach(p -> p.awaitReady(Duration.ofSeconds(180)));
@@ -249,24 +292,37 @@ public final class Benchmark {
         if (firstProgress < 0) {
             firstProgress = end;
         }
-        double drainSeconds = Math.max(1e-3, (end - firstProgress) / 1e9);
+        if (windowStart < 0) {
+            windowStart = firstProgress;
+        }
+        double coldSeconds = Math.max(1e-3, (end - firstProgress) / 1e9);
+        double drainSeconds = Math.max(1e-3, (end - windowStart) / 1e9);
         double startup = (firstProgress - launched) / 1e9;
-        long processed = drained ? events : Math.round(events * (1 - (double) backlog / Math.max(1, initial)));
+        long drainedEvents = drained ? total : Math.round(total * (1 - (double) backlog / Math.max(1, initial)));
+        // the events of the window as the processor counted them (its metric); estimated from the backlog without it
+        boolean fromMetric = countedAtEnd > 0 && (warmup == 0 || countedAtWindow > 0);
+        long processed = fromMetric ? Math.round(countedAtEnd - countedAtWindow)
+                : Math.round(drainedEvents * (double) events / Math.max(1, total));
         if (!drained) {
             notes.add(String.format(Locale.ROOT, "The processor did not drain the backlog within %d s (%,d of %,d entries left).",
                     options.drainTimeout().toSeconds(), backlog, initial));
         }
         double rate = processed / drainSeconds;
-        Log.infof("  %,d events in %.1f s = %,.0f events/s (start-up %.1f s)", processed, drainSeconds, rate, startup);
+        double coldRate = drainedEvents / coldSeconds;
+        Log.infof("  %,d events in %.1f s = %,.0f events/s after the warm-up; the whole drain %,d events in %.1f s = %,.0f "
+                + "events/s (start-up %.1f s)", processed, drainSeconds, rate, drainedEvents, coldSeconds, coldRate, startup);
         double perEvent = 1e6 / Math.max(1, processed);
         double processorCpu = after.cpuSecondsSince(before, "processor") * perEvent;
         double postgresCpu = after.cpuSecondsSince(before, "postgres") * perEvent;
         double pulsarCpu = after.cpuSecondsSince(before, "pulsar") * perEvent;
+        double coldProcessorCpu = after.cpuSecondsSince(coldBefore, "processor") * 1e6 / Math.max(1, drainedEvents);
+        double jitCold = jitAtEnd - jitAtFirstProgress;
+        double jitMeasured = jitAtEnd - jitAtWindow;
         double bytes = Double.NaN;
         double logBytes = Double.NaN;
         try {
-            bytes = (double) database.processingBytes() / Math.max(1, processed);
-            logBytes = (double) database.eventLogBytes() / Math.max(1, processed);
+            bytes = (double) database.processingBytes() / Math.max(1, drainedEvents);
+            logBytes = (double) database.eventLogBytes() / Math.max(1, drainedEvents);
             List<String> statements = new ArrayList<>();
             for (BenchDatabase.StatementStats st : database.topStatements(6)) {
                 statements.add(String.format(Locale.ROOT, "%s: %,d calls, %.1f s (%.1f µs per event); per event %.2f blocks "
@@ -275,15 +331,25 @@ public final class Benchmark {
                         (double) st.blocksRead() / Math.max(1, processed), (double) st.blocksDirtied() / Math.max(1, processed),
                         (double) st.walFullPages() / Math.max(1, processed), (double) st.walBytes() / Math.max(1, processed)));
             }
-            notes.add("PostgreSQL in the processor phase (pg_stat_statements, execution time; the rest of its CPU is commits, "
-                    + "WAL, background writing): " + String.join("; ", statements));
+            notes.add("PostgreSQL in the processor phase's measured window (pg_stat_statements, execution time; the rest of "
+                    + "its CPU is commits, WAL, background writing): " + String.join("; ", statements));
         } catch (java.sql.SQLException e) {
             notes.add("PostgreSQL's figures could not be read: " + e.getMessage());
         }
-        Log.infof("  CPU per event: processor %.1f µs, PostgreSQL %.1f µs, Pulsar %.1f µs; PostgreSQL keeps %.0f bytes per "
-                + "event (event log %.0f)", processorCpu, postgresCpu, pulsarCpu, bytes, logBytes);
+        notes.add(String.format(Locale.ROOT, "Processor phase: the JIT compiler threads of the processor used %.1f s of CPU "
+                + "in the whole drain (%.1f µs per event of %,d) and %.1f s in the measured window (%.1f µs per event of %,d).",
+                jitCold, jitCold * 1e6 / Math.max(1, drainedEvents), drainedEvents, jitMeasured,
+                jitMeasured * 1e6 / Math.max(1, processed), processed));
+        Log.infof("  CPU per event: processor %.1f µs (whole drain %.1f µs), PostgreSQL %.1f µs, Pulsar %.1f µs; PostgreSQL "
+                + "keeps %.0f bytes per event (event log %.0f)", processorCpu, coldProcessorCpu, postgresCpu, pulsarCpu, bytes,
+                logBytes);
         return new BenchResult.Processor(processed, startup, drainSeconds, rate, drained, processorCpu, postgresCpu, pulsarCpu,
-                bytes, logBytes);
+                bytes, logBytes, warmup, coldRate, coldProcessorCpu, jitCold, jitMeasured);
+    }
+
+    /** How many events the processor counted so far (its metric, all event types); 0 when it cannot be read. */
+    private static double counted(ServiceProcess processor) {
+        return ServiceMetrics.scrape(processor.managementUrl()).sum("veltrix_processor_events_counted_total");
     }
 
     /**

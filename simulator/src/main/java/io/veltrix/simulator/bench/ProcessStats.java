@@ -69,6 +69,36 @@ public final class ProcessStats {
         }
     }
 
+    /**
+     * CPU seconds the JVM's just-in-time compiler threads ({@code C1 CompilerThre…}, {@code C2 CompilerThre…}) used so
+     * far; 0 when the process is gone. Compiler threads that ended took their time with them (HotSpot stops idle
+     * ones), so this is a lower bound.
+     */
+    public static double jitCpuSeconds(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        double total = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) threads::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        total += threadSeconds(Files.readString(task.resolve("stat")));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return total;
+    }
+
+    private static double threadSeconds(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+    }
+
     /** Machine-wide CPU seconds spent busy (all cores) and in total, from /proc/stat. */
     public static double[] machineBusyAndTotalSeconds() {
         try {

@@ -71,6 +71,18 @@ final class ServiceMetrics {
         return Optional.empty();
     }
 
+    /** The sum of every sample named {@code name}, whatever its labels (a counter kept per event type, say). */
+    double sum(String name) {
+        double total = 0;
+        for (Map.Entry<String, Double> sample : samples.entrySet()) {
+            String key = sample.getKey();
+            if (key.equals(name) || key.startsWith(name + "{")) {
+                total += sample.getValue();
+            }
+        }
+        return total;
+    }
+
     /** A timer's p50, p99 and max in milliseconds, as "p50 x ms, p99 y ms, max z ms" (what is missing is left out). */
     String timer(String name) {
         StringBuilder text = new StringBuilder();

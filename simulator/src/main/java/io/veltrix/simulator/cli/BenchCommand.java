@@ -30,6 +30,10 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--events", description = "events through ingest, then the processor's backlog (default 1,000,000; smoke 20,000)")
     Long events;
 
+    @Option(names = "--warmup-events", description = "events sent first and not measured, while the services' JVMs compile "
+            + "the hot code (default 300,000; smoke 2,000; 0: measure from a cold start)")
+    Long warmupEvents;
+
     @Option(names = "--concurrency", description = "requests outstanding in the ingest phase (default 16; smoke 4)")
     Integer concurrency;
 
@@ -62,6 +66,7 @@ public class BenchCommand implements Callable<Integer> {
         Path root = projectRoot();
         BenchOptions options = new BenchOptions(smoke, Instance.parse(instance),
                 events != null ? events : smoke ? 20_000 : 1_000_000,
+                warmupEvents != null ? warmupEvents : smoke ? 2_000 : 300_000,
                 100,
                 concurrency != null ? concurrency : smoke ? 4 : 16,
                 players != null ? players : smoke ? 1_000 : 10_000,
