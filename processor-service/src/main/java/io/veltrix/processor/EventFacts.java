@@ -7,7 +7,8 @@ import java.util.UUID;
 /**
  * What the processor keeps of one event: who, what, when, and the numbers metrics are made of.
  *
- * @param key           the dedupe key ({@link EventKeys#of}: source and event id)
+ * @param key           the event key ({@link EventKeys#of}: source and event id); an event is identified by its
+ *                      player and its key ({@link #identity()})
  * @param sourceId      the game the event came from (dedupe is per source)
  * @param eventId       the client's messageId
  * @param eventType     e.g. {@code treasure_claimed}
@@ -31,6 +32,17 @@ public record EventFacts(UUID key, String sourceId, String eventId, String event
     /** The write key and SDK an event came through. */
     public record Origin(String writeKeyId, String libraryName, String libraryVersion) {
         public static final Origin UNKNOWN = new Origin(null, null, null);
+    }
+
+    /**
+     * What makes two events copies of each other: the same player and the same key (source and event id). A client's
+     * retry carries the same player; two players whose clients happen to produce the same messageId are two events.
+     */
+    public record Identity(String playerId, UUID key) {
+    }
+
+    public Identity identity() {
+        return new Identity(playerId, key);
     }
 
     /** Whether the event adds to metrics (every event but exposures). */

@@ -44,14 +44,18 @@ public class EventLogRepository {
     private static final String LOCK_PLAYERS = "select count(*) from (select pg_advisory_xact_lock(" + LOCK_SPACE
             + ", k) from unnest(cast(?1 as integer[])) k) locked";
 
-    /** The end of both: the keys seen before and the participations (players as parameter 7) in one JSON value. */
+    /**
+     * The end of both: the events seen before (player and key) and the participations (players as parameter 7) in one
+     * JSON value.
+     */
     private static final String RECORD_NEW_ANSWER = """
 
             participations as (
                 select experiment_key, player_id, variant, first_exposed_at from processing.participant
                 where player_id = any(cast(?7 as text[])))
             select cast(json_build_array(
-                       (select coalesce(json_agg(k), '[]') from input where k not in (select event_key from fresh)),
+                       (select coalesce(json_agg(json_build_array(x.p, x.k)), '[]') from input x
+                        where not exists (select 1 from fresh f where f.event_key = x.k and f.player_id = x.p)),
                        (select coalesce(json_agg(json_build_array(experiment_key, player_id, variant,
                                                                   cast(extract(epoch from first_exposed_at) * 1000 as bigint))), '[]')
                         from participations)) as text)""";
@@ -59,10 +63,11 @@ public class EventLogRepository {
     /**
      * Records the events not seen before, and reads the batch's players' participations, in one round trip and one
      * JSON value (a row per event through Hibernate Reactive's result mapping would cost more than counting it, and it
-     * does not map array columns). An event is seen when its key is stored at a time within ±tolerance of its own (a
-     * copy from a client retry may carry a slightly different time): in its own partition the unique event_key index
-     * says so, whatever happens; an event near a partition boundary ({@code near}) is also looked for around its time.
-     * What comes back: the keys of the events that were seen already (usually none), and the participations.
+     * does not map array columns). An event is seen when its player and key are stored at a time within ±tolerance of
+     * its own (a copy from a client retry may carry a slightly different time): in its own partition the unique
+     * (player_id, event_key) index says so, whatever happens; an event near a partition boundary ({@code near}) is also
+     * looked for around its time. What comes back: the events that were seen already (usually none), and the
+     * participations.
      */
     private static final String RECORD_NEW = """
             with input as materialized (
@@ -75,10 +80,11 @@ public class EventLogRepository {
                 insert into processing.processed_event (event_key, occurred_at, player_id, event_type, numeric_values)
                 select x.k, x.o, x.p, x.t, cast(x.v as jsonb) from input x
                 where not (x.near and exists (select 1 from processing.processed_event e
-                                              where e.event_key = x.k and e.occurred_at >= x.lo and e.occurred_at <= x.hi))
-                -- a copy in the same partition: its unique event_key index
+                                              where e.player_id = x.p and e.event_key = x.k
+                                                and e.occurred_at >= x.lo and e.occurred_at <= x.hi))
+                -- a copy in the same partition: its unique (player_id, event_key) index
                 on conflict do nothing
-                returning event_key),""" + RECORD_NEW_ANSWER;
+                returning player_id, event_key),""" + RECORD_NEW_ANSWER;
 
     /**
      * The same for a batch without an event near a partition boundary (most batches: all but those of the hours
@@ -93,12 +99,13 @@ public class EventLogRepository {
             fresh as (
                 insert into processing.processed_event (event_key, occurred_at, player_id, event_type, numeric_values)
                 select x.k, x.o, x.p, x.t, cast(x.v as jsonb) from input x
-                -- a copy (in the same partition, the batch having no event near a boundary): its unique event_key index
+                -- a copy (in the same partition, the batch having no event near a boundary): its unique
+                -- (player_id, event_key) index
                 on conflict do nothing
-                returning event_key),""" + RECORD_NEW_ANSWER.replace("?7", "?6");
+                returning player_id, event_key),""" + RECORD_NEW_ANSWER.replace("?7", "?6");
 
-    /** What {@link #recordNew} found: the keys of the events counted before (not now), and the players' participations. */
-    public record Recorded(Set<UUID> seen, List<Participation> participations) {
+    /** What {@link #recordNew} found: the events counted before (not now), and the players' participations. */
+    public record Recorded(Set<EventFacts.Identity> seen, List<Participation> participations) {
     }
 
     /**
@@ -122,7 +129,8 @@ public class EventLogRepository {
     }
 
     /**
-     * Records the events (already unique by key, in key order) and reads the participations of their players.
+     * Records the events (already unique by player and key, in key order) and reads the participations of their
+     * players.
      *
      * @param toleranceMillis copies of an event within this many milliseconds of each other are one event
      * @param near            whether an event's copies could lie in another partition (see RetentionJob.nearBoundary)
@@ -160,9 +168,9 @@ public class EventLogRepository {
     private Recorded recorded(String result) {
         try {
             JsonNode answer = json.readTree(result);
-            Set<UUID> seen = new HashSet<>();
-            for (JsonNode key : answer.get(0)) {
-                seen.add(UUID.fromString(key.asText()));
+            Set<EventFacts.Identity> seen = new HashSet<>();
+            for (JsonNode event : answer.get(0)) {
+                seen.add(new EventFacts.Identity(event.get(0).asText(), UUID.fromString(event.get(1).asText())));
             }
             List<Participation> participations = new ArrayList<>(answer.get(1).size());
             for (JsonNode p : answer.get(1)) {

@@ -63,14 +63,15 @@ public class RetentionRepository {
     }
 
     /**
-     * Creates the partition for [from, to) (epoch ms), its name saying where it starts, with its dedupe index (a
-     * unique event_key: see migration V4), in the caller's transaction: no event lands in it before the index exists.
+     * Creates the partition for [from, to) (epoch ms), its name saying where it starts, with its one index: unique
+     * (player_id, event_key), the dedupe structure and the per-player access path (migration V6), in the caller's
+     * transaction: no event lands in it before the index exists.
      */
     public Uni<Partition> create(long from, long to) {
         String name = "processed_event_p" + NAME.format(Instant.ofEpochMilli(from)).toLowerCase(java.util.Locale.ROOT);
         String table = "create table processing." + name + " partition of processing.processed_event for values from ('"
                 + Instant.ofEpochMilli(from) + "') to ('" + Instant.ofEpochMilli(to) + "')";
-        String index = "create unique index " + name + "_event_key on processing." + name + " (event_key)";
+        String index = "create unique index " + name + "_player_event_key on processing." + name + " (player_id, event_key)";
         return session().flatMap(s -> s.createNativeQuery(table).executeUpdate())
                 .flatMap(x -> session().flatMap(s -> s.createNativeQuery(index).executeUpdate()))
                 .replaceWith(new Partition(name, from, to));

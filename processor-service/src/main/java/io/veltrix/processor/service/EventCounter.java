@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Counts events exactly once: the event log records and every aggregate update of a batch commit in ONE
@@ -47,9 +46,9 @@ public class EventCounter {
 
     public Uni<Counted> count(List<EventFacts> events) {
         // the same event twice in one batch (a client retry published twice) is one event
-        Map<UUID, EventFacts> unique = new LinkedHashMap<>();
+        Map<EventFacts.Identity, EventFacts> unique = new LinkedHashMap<>();
         for (EventFacts event : events) {
-            unique.putIfAbsent(event.key(), event);
+            unique.putIfAbsent(event.identity(), event);
         }
         List<EventFacts> candidates = new ArrayList<>(unique.values());
         candidates.sort(Comparator.comparing(EventFacts::key));
@@ -63,7 +62,7 @@ public class EventCounter {
                 .flatMap(recorded -> {
                     List<EventFacts> counted = new ArrayList<>(candidates.size());
                     for (EventFacts event : candidates) {
-                        if (!recorded.seen().contains(event.key())) {
+                        if (!recorded.seen().contains(event.identity())) {
                             counted.add(event);
                         }
                     }

@@ -127,6 +127,34 @@ class AggregationTest extends ProcessorStackTest {
                 Timestamp.from(minute)));
     }
 
+    @Test
+    void theSameMessageIdFromTwoPlayersIsTwoEventsAndEachOnesCopyIsSuppressed() {
+        // two devices whose id generators collided: each player's event counts, in one batch and across batches
+        String experiment = id("agg-identity");
+        experiments.create(experiment, "running", "control", "boost");
+        String first = id("p");
+        String second = id("p");
+        Instant at = Instant.now().minus(Duration.ofMinutes(40)).truncatedTo(ChronoUnit.MILLIS);
+        String shared = id("e");
+        raw.publish(raw.exposure(id("e"), first, at, experiment, "control"),
+                raw.exposure(id("e"), second, at, experiment, "boost"),
+                raw.treasureClaimed(shared, first, at.plusSeconds(10), 20),
+                raw.treasureClaimed(shared, second, at.plusSeconds(10), 30),
+                raw.treasureClaimed(shared, first, at.plusSeconds(10), 20));
+        awaitProcessed(first, 2);
+        awaitProcessed(second, 2);
+        // each player's copy again later (a client retry), then a marker behind it on the same key
+        raw.publish(raw.treasureClaimed(shared, second, at.plusSeconds(10), 30), raw.treasureClaimed(shared, first, at.plusSeconds(10), 20));
+        raw.publish(raw.treasureClaimed(id("e"), first, at.plusSeconds(20), 1), raw.treasureClaimed(id("e"), second, at.plusSeconds(20), 1));
+        awaitProcessed(first, 3);
+        awaitProcessed(second, 3);
+
+        assertEquals(Map.of("treasure_claimed", List.of(2.0, 2.0, 2.0), "treasure_claimed.coins", List.of(2.0, 21.0, 401.0)),
+                metrics(experiment, first));
+        assertEquals(Map.of("treasure_claimed", List.of(2.0, 2.0, 2.0), "treasure_claimed.coins", List.of(2.0, 31.0, 901.0)),
+                metrics(experiment, second));
+    }
+
     private static void awaitProcessed(String player, int events) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() ->
                 db.number("select count(*) from processing.processed_event where player_id = ?", player) == events);

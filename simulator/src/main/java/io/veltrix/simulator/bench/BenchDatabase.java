@@ -19,7 +19,7 @@ final class BenchDatabase {
 
     /** One statement's share of PostgreSQL's work. */
     record StatementStats(String query, long calls, double totalMillis, long rows, long blocksRead, long blocksDirtied,
-                          long walFullPages, long walBytes) {
+                          long walFullPages, long walBytes, long plans, double planMillis) {
     }
 
     private final StackInfo stack;
@@ -31,6 +31,9 @@ final class BenchDatabase {
     void resetStatements() throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("create extension if not exists pg_stat_statements");
+            // planning time too (this instance only: its data is the benchmark's own)
+            s.execute("alter system set pg_stat_statements.track_planning = on");
+            s.execute("select pg_reload_conf()");
             s.execute("select pg_stat_statements_reset()");
         }
     }
@@ -46,12 +49,12 @@ final class BenchDatabase {
         List<StatementStats> top = new ArrayList<>();
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
                 select regexp_replace(query, '\\s+', ' ', 'g'), calls, total_exec_time, rows, shared_blks_read,
-                       shared_blks_dirtied, wal_fpi, wal_bytes from pg_stat_statements
+                       shared_blks_dirtied, wal_fpi, wal_bytes, plans, total_plan_time from pg_stat_statements
                 where dbid = (select oid from pg_database where datname = current_database())
                 order by total_exec_time desc""" + " limit " + limit)) {
             while (rs.next()) {
                 top.add(new StatementStats(rs.getString(1), rs.getLong(2), rs.getDouble(3), rs.getLong(4), rs.getLong(5),
-                        rs.getLong(6), rs.getLong(7), rs.getLong(8)));
+                        rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getDouble(10)));
             }
         }
         return top;

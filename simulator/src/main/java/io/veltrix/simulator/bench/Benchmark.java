@@ -325,9 +325,10 @@ public final class Benchmark {
             logBytes = (double) database.eventLogBytes() / Math.max(1, drainedEvents);
             List<String> statements = new ArrayList<>();
             for (BenchDatabase.StatementStats st : database.topStatements(6)) {
-                statements.add(String.format(Locale.ROOT, "%s: %,d calls, %.1f s (%.1f µs per event); per event %.2f blocks "
-                                + "read, %.2f dirtied, %.2f full-page images, %.0f bytes of WAL",
+                statements.add(String.format(Locale.ROOT, "%s: %,d calls, %.1f s (%.1f µs per event), planned %,d times "
+                                + "(%.1f s); per event %.2f blocks read, %.2f dirtied, %.2f full-page images, %.0f bytes of WAL",
                         BenchDatabase.shorten(st.query()), st.calls(), st.totalMillis() / 1000, st.totalMillis() * 1000 / Math.max(1, processed),
+                        st.plans(), st.planMillis() / 1000,
                         (double) st.blocksRead() / Math.max(1, processed), (double) st.blocksDirtied() / Math.max(1, processed),
                         (double) st.walFullPages() / Math.max(1, processed), (double) st.walBytes() / Math.max(1, processed)));
             }

@@ -161,7 +161,8 @@ public class EventPipeline {
                 continue;
             }
             MappedEvent mapped = item.mapped;
-            item.fingerprint = RecentMessageIds.fingerprint(job.handling().context().sourceId(), mapped.eventId());
+            item.fingerprint = RecentMessageIds.fingerprint(job.handling().context().sourceId(), String.valueOf(mapped.playerId()),
+                    mapped.eventId());
             if (!seen.add(item.fingerprint) || recent.seen(item.fingerprint)) {
                 item.status = Status.DUPLICATE;
                 continue;

@@ -49,11 +49,18 @@ public class RecentMessageIds {
         Arrays.fill(startedAt, System.nanoTime());
     }
 
-    /** The fingerprint of an event of a source. */
-    public static long fingerprint(String sourceId, String eventId) {
+    /**
+     * The fingerprint of an event: its source, its player and its id (the processor's identity of an event: a retry
+     * carries the same player; two players' events with the same messageId are two events).
+     */
+    public static long fingerprint(String sourceId, String playerId, String eventId) {
         long h = 0xcbf29ce484222325L;
         for (int i = 0; i < sourceId.length(); i++) {
             h = (h ^ sourceId.charAt(i)) * 0x100000001b3L;
+        }
+        h = (h ^ 0xffff) * 0x100000001b3L;
+        for (int i = 0; i < playerId.length(); i++) {
+            h = (h ^ playerId.charAt(i)) * 0x100000001b3L;
         }
         h = (h ^ 0xffff) * 0x100000001b3L;
         for (int i = 0; i < eventId.length(); i++) {

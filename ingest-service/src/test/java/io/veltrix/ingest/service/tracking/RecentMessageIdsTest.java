@@ -14,17 +14,19 @@ class RecentMessageIdsTest {
     @Test
     void aRememberedIdIsSeenAndAnotherIsNot() {
         RecentMessageIds ids = new RecentMessageIds(Duration.ofMinutes(10).toNanos(), 1_000);
-        ids.remember(RecentMessageIds.fingerprint("treasure-hunt", "m-1"));
-        assertTrue(ids.seen(RecentMessageIds.fingerprint("treasure-hunt", "m-1")));
-        assertFalse(ids.seen(RecentMessageIds.fingerprint("treasure-hunt", "m-2")));
-        assertFalse(ids.seen(RecentMessageIds.fingerprint("other-game", "m-1")), "per source");
-        assertNotEquals(RecentMessageIds.fingerprint("ab", "c"), RecentMessageIds.fingerprint("a", "bc"));
+        ids.remember(RecentMessageIds.fingerprint("treasure-hunt", "p-1", "m-1"));
+        assertTrue(ids.seen(RecentMessageIds.fingerprint("treasure-hunt", "p-1", "m-1")));
+        assertFalse(ids.seen(RecentMessageIds.fingerprint("treasure-hunt", "p-1", "m-2")));
+        assertFalse(ids.seen(RecentMessageIds.fingerprint("other-game", "p-1", "m-1")), "per source");
+        assertNotEquals(RecentMessageIds.fingerprint("ab", "p-1", "c"), RecentMessageIds.fingerprint("a", "p-1", "bc"));
+        assertFalse(ids.seen(RecentMessageIds.fingerprint("treasure-hunt", "p-2", "m-1")), "per player");
+        assertNotEquals(RecentMessageIds.fingerprint("s", "p-1", "m"), RecentMessageIds.fingerprint("s", "p-1m", ""));
     }
 
     @Test
     void idsOlderThanTheWindowAreForgotten() {
         RecentMessageIds ids = new RecentMessageIds(Duration.ofMillis(200).toNanos(), 1_000);
-        long id = RecentMessageIds.fingerprint("s", "old");
+        long id = RecentMessageIds.fingerprint("s", "p-1", "old");
         ids.remember(id);
         assertTrue(ids.seen(id));
         await().atMost(Duration.ofSeconds(5)).until(() -> !ids.seen(id));
@@ -34,11 +36,11 @@ class RecentMessageIdsTest {
     void atMostTheSizeIsKeptTheOldestForgottenFirst() {
         RecentMessageIds ids = new RecentMessageIds(Duration.ofHours(1).toNanos(), 1_000);
         for (int i = 0; i < 5_000; i++) {
-            ids.remember(RecentMessageIds.fingerprint("s", "m-" + i));
+            ids.remember(RecentMessageIds.fingerprint("s", "p-1", "m-" + i));
         }
-        assertFalse(ids.seen(RecentMessageIds.fingerprint("s", "m-0")), "the oldest are gone");
+        assertFalse(ids.seen(RecentMessageIds.fingerprint("s", "p-1", "m-0")), "the oldest are gone");
         for (int i = 4_900; i < 5_000; i++) {
-            assertTrue(ids.seen(RecentMessageIds.fingerprint("s", "m-" + i)), "the newest are kept: m-" + i);
+            assertTrue(ids.seen(RecentMessageIds.fingerprint("s", "p-1", "m-" + i)), "the newest are kept: m-" + i);
         }
     }
 }
