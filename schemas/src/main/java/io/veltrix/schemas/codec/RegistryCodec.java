@@ -4,6 +4,8 @@ import com.microsoft.kiota.ApiException;
 import io.apicurio.registry.client.RegistryClientFactory;
 import io.apicurio.registry.client.common.RegistryClientOptions;
 import io.apicurio.registry.resolver.ParsedSchemaImpl;
+import io.apicurio.registry.resolver.client.RegistryClientFacade;
+import io.apicurio.registry.resolver.client.RegistryClientFacadeImpl;
 import io.apicurio.registry.resolver.SchemaLookupResult;
 import io.apicurio.registry.resolver.config.SchemaResolverConfig;
 import io.apicurio.registry.resolver.strategy.ArtifactReference;
@@ -17,6 +19,8 @@ import io.apicurio.registry.serde.avro.AvroSerdeConfig;
 import io.apicurio.registry.serde.avro.AvroSerializer;
 import io.apicurio.registry.serde.config.SerdeConfig;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -46,18 +51,38 @@ import org.apache.avro.generic.GenericRecord;
  * <p>Every method that may call the registry blocks: never call them on a Vert.x event loop. Schemas by
  * content id are cached for the codec's lifetime (content ids are immutable); {@link #latest} always asks
  * the registry, callers cache it for as long as they accept to lag behind a new version.
+ *
+ * <p>No call waits for the registry forever: a connection that cannot be opened in {@value #CONNECT_TIMEOUT_SECONDS} s,
+ * or on which nothing arrives for {@value #IDLE_TIMEOUT_SECONDS} s (a frozen registry, a node gone without closing its
+ * connections), fails the call as {@link CodecException.Kind#REGISTRY_UNAVAILABLE}, which callers retry. The Apicurio
+ * client has no timeout of its own; its Vert.x web client gets them.
  */
 public final class RegistryCodec implements AutoCloseable {
 
     private static final byte MAGIC_BYTE = 0;
     private static final int HEADER_SIZE = 5;
 
+    static final int CONNECT_TIMEOUT_SECONDS = 5;
+    static final int IDLE_TIMEOUT_SECONDS = 10;
+
     private final RegistryClient client;
-    private final AvroSerializer<GenericRecord> serializer = new AvroSerializer<>();
-    private final AvroDeserializer<GenericRecord> deserializer = new AvroDeserializer<>();
+    private final AvroSerializer<GenericRecord> serializer;
+    private final AvroDeserializer<GenericRecord> deserializer;
     private final IdHandler idHandler = new Default4ByteIdHandler();
+    /** The Vert.x instance this codec made for itself (none was given), closed with it; else null. */
+    private final Vertx ownVertx;
 
     private RegistryCodec(String registryUrl, Vertx vertx) {
+        this.ownVertx = vertx == null ? Vertx.vertx() : null;
+        Vertx http = vertx == null ? ownVertx : vertx;
+        WebClient web = WebClient.create(http, new WebClientOptions()
+                .setConnectTimeout(CONNECT_TIMEOUT_SECONDS * 1000)
+                .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS));
+        this.client = RegistryClientFactory.create(RegistryClientOptions.create(registryUrl, http).customWebClient(web));
+        // the serdes look schemas up through the same client (and its timeouts)
+        RegistryClientFacade facade = new RegistryClientFacadeImpl(client);
+        this.serializer = new AvroSerializer<>(facade);
+        this.deserializer = new AvroDeserializer<>(facade);
         Map<String, Object> config = new HashMap<>();
         config.put(SchemaResolverConfig.REGISTRY_URL, registryUrl);
         config.put(SchemaResolverConfig.AUTO_REGISTER_ARTIFACT, false);
@@ -67,22 +92,16 @@ public final class RegistryCodec implements AutoCloseable {
         // the class, not its name: Apicurio would resolve a name with its own class loader, which in a Quarkus
         // application is not the one that sees ours
         config.put(AvroSerdeConfig.AVRO_DATUM_PROVIDER, IdentityCachingDatumProvider.class);
-        if (vertx != null) {
-            config.put(SchemaResolverConfig.VERTX_INSTANCE, vertx);
-        }
+        config.put(SchemaResolverConfig.VERTX_INSTANCE, http);
         serializer.configure(new SerdeConfig(config), false);
         deserializer.configure(new SerdeConfig(config), false);
         idHandler.configure(config, false);
-        RegistryClientOptions options = vertx == null
-                ? RegistryClientOptions.create(registryUrl)
-                : RegistryClientOptions.create(registryUrl, vertx);
-        this.client = RegistryClientFactory.create(options);
     }
 
     /**
      * A codec for the registry at {@code registryUrl} (e.g. {@code http://localhost:8085/apis/registry/v3}).
      *
-     * @param vertx the application's Vert.x instance; null lets the Apicurio client find one (CDI) or make one
+     * @param vertx the application's Vert.x instance; null: the codec makes one of its own (closed with it)
      */
     public static RegistryCodec connect(String registryUrl, Vertx vertx) {
         return new RegistryCodec(registryUrl, vertx);
@@ -185,6 +204,9 @@ public final class RegistryCodec implements AutoCloseable {
     public void close() {
         serializer.close();
         deserializer.close();
+        if (ownVertx != null) {
+            ownVertx.close();
+        }
     }
 
     private static boolean isNotFound(Throwable e) {
