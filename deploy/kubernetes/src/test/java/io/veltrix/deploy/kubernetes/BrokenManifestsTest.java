@@ -188,6 +188,35 @@ class BrokenManifestsTest {
     }
 
     @Test
+    void workloadAsTheDefaultServiceAccount() {
+        edit("base/processor/deployment.yaml", "      serviceAccountName: processor-service\n", "");
+
+        assertFails("prod", "Deployment/processor-service: runs as the namespace's default ServiceAccount");
+    }
+
+    @Test
+    void twoWorkloadsShareAServiceAccount() {
+        edit("base/ingest/deployment.yaml", "serviceAccountName: ingest-service", "serviceAccountName: processor-service");
+
+        assertFails("dev", "shares ServiceAccount processor-service");
+    }
+
+    @Test
+    void serviceAccountNobodyDeclared() {
+        edit("base/experiments/deployment.yaml", "serviceAccountName: experiments-service", "serviceAccountName: experiments");
+
+        assertFails("prod", "Deployment/experiments-service: ServiceAccount experiments is not declared");
+    }
+
+    @Test
+    void serviceAccountWithAToken() {
+        edit("base/service-accounts.yaml", "  name: apicurio-registry\nautomountServiceAccountToken: false",
+                "  name: apicurio-registry\nautomountServiceAccountToken: true");
+
+        assertFails("prod", "ServiceAccount/apicurio-registry: automountServiceAccountToken is not false");
+    }
+
+    @Test
     void registryWritesItsRootFilesystem() {
         edit("base/apicurio/deployment.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false");
 

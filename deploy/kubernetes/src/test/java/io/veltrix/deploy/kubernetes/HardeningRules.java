@@ -15,6 +15,7 @@ import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
 import io.veltrix.deploy.kubernetes.KubernetesSchema.Manifest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,9 +55,45 @@ final class HardeningRules {
     static void check(String overlay, List<Manifest> manifests, ProjectFacts facts, List<String> problems) {
         HardeningRules rules = new HardeningRules(overlay, manifests, facts, problems);
         rules.podSecurity();
+        rules.serviceAccountPerWorkload();
         rules.ingressRoutesOnlyThePublicApi();
         rules.imagesPinnedInProd();
         rules.noLiteralCredentials();
+    }
+
+    /**
+     * Every workload runs as a ServiceAccount of its own, declared in the same render without a token for its pods;
+     * none as the namespace's {@code default}, no two share one (RBAC and cloud identities could not tell them apart).
+     */
+    private void serviceAccountPerWorkload() {
+        Map<String, Boolean> accounts = new HashMap<>();
+        for (Manifest m : manifests) {
+            if ("ServiceAccount".equals(m.kind())) {
+                accounts.put(m.name(), Boolean.FALSE.equals(m.raw().get("automountServiceAccountToken")));
+            }
+        }
+        Map<String, String> users = new HashMap<>();
+        for (Manifest m : manifests) {
+            Optional<V1PodTemplateSpec> template = ManifestRules.podTemplate(m);
+            if (template.isEmpty()) {
+                continue;
+            }
+            String account = template.get().getSpec().getServiceAccountName();
+            if (account == null || account.isBlank() || "default".equals(account)) {
+                problems.add(m.id() + ": runs as the namespace's default ServiceAccount (serviceAccountName: one of its own, "
+                        + "see base/service-accounts.yaml)");
+                continue;
+            }
+            if (!accounts.containsKey(account)) {
+                problems.add(m.id() + ": ServiceAccount " + account + " is not declared in the manifests");
+            } else if (!accounts.get(account)) {
+                problems.add("ServiceAccount/" + account + ": automountServiceAccountToken is not false");
+            }
+            String other = users.putIfAbsent(account, m.id());
+            if (other != null) {
+                problems.add(m.id() + ": shares ServiceAccount " + account + " with " + other + " (one per workload)");
+            }
+        }
     }
 
     private void podSecurity() {
@@ -186,6 +223,30 @@ final class HardeningRules {
                 }
             }
         }
+    }
+
+    /** A digest of 64 zeros: the committed placeholder of the prod overlay, which no image has. */
+    static final Pattern PLACEHOLDER_DIGEST = Pattern.compile(".+@sha256:0{64}");
+
+    /**
+     * The release check (not part of every build: the committed prod overlay carries placeholders until a release
+     * fills in the pushed images' digests): every image of the render is pinned by a real digest.
+     */
+    static List<String> placeholderDigests(List<Manifest> manifests) {
+        List<String> problems = new ArrayList<>();
+        for (Manifest m : manifests) {
+            Optional<V1PodTemplateSpec> template = ManifestRules.podTemplate(m);
+            if (template.isEmpty()) {
+                continue;
+            }
+            for (V1Container container : ManifestRules.allContainers(template.get().getSpec())) {
+                if (container.getImage() != null && PLACEHOLDER_DIGEST.matcher(container.getImage()).matches()) {
+                    problems.add(m.id() + " container " + container.getName() + ": image " + container.getImage()
+                            + " still has the placeholder digest (set the pushed image's digest in overlays/prod/kustomization.yaml)");
+                }
+            }
+        }
+        return problems;
     }
 
     private void noLiteralCredentials() {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyIngressRule;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyPeer;
 import io.veltrix.deploy.kubernetes.KubernetesSchema.Manifest;
 import io.veltrix.deploy.kubernetes.ManifestCheck.Report;
 import java.net.URI;
@@ -134,6 +137,44 @@ class ReferenceManifestsTest {
         assertEquals(Duration.ofSeconds(20), ManifestRules.quarkusDuration("20"));
         assertEquals(Duration.ofMinutes(1), ManifestRules.quarkusDuration("1M"));
         assertEquals(Duration.ofMillis(500), ManifestRules.quarkusDuration("500ms"));
+    }
+
+    /**
+     * The brokers' own namespace admits connections only from the chart's pods, Veltrix's pods in the prod overlay's
+     * namespace (6650 and the admin API 8080) and Prometheus (8080): checked on the typed object, rule by rule.
+     */
+    @Test
+    void pulsarBrokersAdmitOnlyTheirOwnNamespaceVeltrixAndPrometheus() {
+        List<String> problems = new ArrayList<>();
+        List<Manifest> manifests = KubernetesSchema.parse(ProjectFacts.read(FACTS.kubernetesDir().resolve("pulsar/network-policy.yaml")),
+                problems);
+        assertEquals(List.of(), problems);
+        assertEquals(1, manifests.size());
+        V1NetworkPolicy policy = manifests.get(0).as(V1NetworkPolicy.class);
+        assertEquals("pulsar", policy.getMetadata().getNamespace());
+        assertEquals(Map.of("component", "broker", "release", "pulsar"), policy.getSpec().getPodSelector().getMatchLabels());
+        assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
+        String prodNamespace = ProjectFacts.read(FACTS.kubernetesDir().resolve("overlays/prod/kustomization.yaml"))
+                .lines().filter(l -> l.startsWith("namespace: ")).map(l -> l.substring("namespace: ".length()).trim())
+                .findFirst().orElseThrow();
+        // source (namespace or "same", pod labels) -> ports (empty: all)
+        Map<String, List<Integer>> allowed = new java.util.TreeMap<>();
+        for (V1NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+            List<Integer> ports = rule.getPorts() == null ? List.of()
+                    : rule.getPorts().stream().map(p -> p.getPort().getIntValue()).sorted().toList();
+            for (V1NetworkPolicyPeer peer : rule.getFrom()) {
+                String namespace = peer.getNamespaceSelector() == null ? "same"
+                        : String.valueOf(peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"));
+                Map<String, String> pods = peer.getPodSelector() == null || peer.getPodSelector().getMatchLabels() == null
+                        ? Map.of() : peer.getPodSelector().getMatchLabels();
+                allowed.put(namespace + " " + pods, ports);
+            }
+        }
+        assertEquals(Map.of(
+                "same {}", List.of(),
+                prodNamespace + " {app.kubernetes.io/part-of=veltrix}", List.of(6650, 8080),
+                "monitoring {}", List.of(8080)), allowed);
+        assertTrue(FACTS.kubernetesReadme().contains("pulsar/network-policy.yaml"), "README, Pulsar step");
     }
 
     private static Map<String, String> prodConfigMap(String prefix) {
