@@ -124,6 +124,23 @@ final class ProjectFacts {
         return read(kubernetesDir().resolve("README.md"));
     }
 
+    /** Copies the kustomize tree ({@code base}, {@code overlays}) into {@code target}, for tests that damage or edit a copy. */
+    void copyManifestsInto(Path target) throws java.io.IOException {
+        for (String dir : List.of("base", "overlays")) {
+            Path from = kubernetesDir().resolve(dir);
+            try (var paths = java.nio.file.Files.walk(from)) {
+                for (Path path : paths.toList()) {
+                    Path to = target.resolve(dir).resolve(from.relativize(path).toString());
+                    if (java.nio.file.Files.isDirectory(path)) {
+                        java.nio.file.Files.createDirectories(to);
+                    } else {
+                        java.nio.file.Files.copy(path, to);
+                    }
+                }
+            }
+        }
+    }
+
     static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);

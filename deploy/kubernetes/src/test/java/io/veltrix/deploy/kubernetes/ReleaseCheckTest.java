@@ -30,19 +30,7 @@ class ReleaseCheckTest {
 
     @BeforeEach
     void copyManifests() throws IOException {
-        for (String dir : List.of("base", "overlays")) {
-            Path from = FACTS.kubernetesDir().resolve(dir);
-            try (var paths = Files.walk(from)) {
-                for (Path path : paths.toList()) {
-                    Path to = copy.resolve(dir).resolve(from.relativize(path).toString());
-                    if (Files.isDirectory(path)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(path, to);
-                    }
-                }
-            }
-        }
+        FACTS.copyManifestsInto(copy);
     }
 
     @Test
