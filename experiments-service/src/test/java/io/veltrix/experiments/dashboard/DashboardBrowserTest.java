@@ -8,7 +8,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.veltrix.experiments.support.Api;
-import io.veltrix.experiments.support.Browser;
+import io.veltrix.testing.Browser;
 import io.veltrix.experiments.support.Seeder;
 import io.veltrix.testing.RealStackResource;
 import java.net.URL;

@@ -11,6 +11,7 @@ import io.veltrix.schemas.codec.RegistryCodec;
 import io.veltrix.stack.Ports;
 import io.veltrix.stack.ServiceProcess;
 import io.veltrix.stack.StackInfo;
+import io.veltrix.testing.Browser;
 import io.veltrix.testing.Database;
 import io.veltrix.testing.TestServices;
 import io.veltrix.testing.TopicProbe;
@@ -34,8 +35,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -50,8 +49,6 @@ class SegmentBrowserSdkTest {
 
     private static final Path SOURCES = TestServices.projectRoot().resolve("system-tests/src/test/browser");
     private static final Path WORK = TestServices.projectRoot().resolve("system-tests/target/browser-sdk");
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     private static StackInfo stack;
     private static ServiceProcess ingest;
@@ -61,7 +58,6 @@ class SegmentBrowserSdkTest {
     @BeforeAll
     static void start() throws Exception {
         installSdk();
-        ensureChromium();
         stack = TestServices.get().stack(); // the processor counts
         Path bundles = WORK.resolve("node_modules/@segment/analytics-next/dist/umd");
         page = HttpServer.create(new InetSocketAddress("127.0.0.1", Ports.freePort()), 0);
@@ -85,7 +81,7 @@ class SegmentBrowserSdkTest {
         page.start();
         String origin = "http://127.0.0.1:" + page.getAddress().getPort();
         ingest = IngestProcesses.builder(stack, "browser-ingest").env("QUARKUS_HTTP_CORS_ORIGINS", origin).start();
-        browser = chromium();
+        browser = Browser.start(900);
     }
 
     @AfterAll
@@ -137,30 +133,6 @@ class SegmentBrowserSdkTest {
 
     private static int order(String type) {
         return List.of("identify", "clue_found", "page").indexOf(type);
-    }
-
-    private static ChromeDriver chromium() throws IOException {
-        Path profile = Files.createTempDirectory("veltrix-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile);
-        return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build(), options);
-    }
-
-    /** Debian's Chromium and chromedriver, as the dashboard test installs them. */
-    private static void ensureChromium() throws IOException, InterruptedException {
-        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
-            return;
-        }
-        if (!"root".equals(System.getProperty("user.name"))) {
-            fail("the browser SDK test needs Debian's chromium and chromedriver: apt-get install -y chromium chromium-driver");
-        }
-        run(List.of("apt-get", "update", "-q"), TestServices.projectRoot(), Duration.ofMinutes(15));
-        run(List.of("apt-get", "install", "-y", "-q", "chromium", "chromium-driver"), TestServices.projectRoot(),
-                Duration.ofMinutes(15));
     }
 
     /** Copies package.json, its lock and the page to target/browser-sdk and runs npm ci there once. */

@@ -1,6 +1,4 @@
-package io.veltrix.experiments.support;
-
-import static org.junit.jupiter.api.Assertions.fail;
+package io.veltrix.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -14,9 +12,14 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Debian's headless Chromium driven through Debian's chromedriver (no browser download). Installs both with apt-get
- * when they are missing and we are root; otherwise fails saying what to install.
+ * when they are missing and we are root; otherwise fails saying what to install. Shared by the console and
+ * dashboard tests (experiments-service) and the browser tests of system-tests.
  */
 public final class Browser {
+
+    private static void fail(String message) {
+        throw new IllegalStateException(message);
+    }
 
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -45,7 +48,7 @@ public final class Browser {
         }
         boolean root = "root".equals(System.getProperty("user.name"));
         if (!root || !Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
-            fail("the dashboard test needs Debian's Chromium and chromedriver (" + CHROMIUM + ", " + CHROMEDRIVER
+            fail("the browser tests need Debian's Chromium and chromedriver (" + CHROMIUM + ", " + CHROMEDRIVER
                     + "); install them: apt-get install -y chromium chromium-driver");
         }
         run(List.of("apt-get", "update", "-q"));
