@@ -9,11 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.restassured.path.json.JsonPath;
 import io.veltrix.testing.Browser;
 import io.veltrix.testing.TestServices;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -67,19 +63,7 @@ class ConsoleLiveTrafficTest {
 
     @Test
     void theConsoleShowsWhatThePipelineCountedAndStopsTheExperiment() throws Exception {
-        Path output = Files.createTempFile("simulator-console", ".log");
-        SimulatorProcess.Outcome outcome = SimulatorProcess.run(List.of("demo",
-                        "--ingest-url", services.url(TestServices.INGEST),
-                        "--experiments-url", experiments,
-                        "--experiment-key", key,
-                        "--player-prefix", key,
-                        "--players", "300", "--rate", "300", "--duration", "15s",
-                        "--effect", "1.0", "--seed", "23"),
-                Map.of("VELTRIX_WRITE_KEY", TestServices.WRITE_KEY,
-                        "VELTRIX_EXPERIMENTS_ADMIN_TOKEN", ADMIN_TOKEN,
-                        "VELTRIX_EXPERIMENTS_READ_TOKEN", READ_TOKEN,
-                        "VELTRIX_EXPERIMENTS_SDK_KEY", TestServices.EXPERIMENTS_SDK_KEY),
-                Duration.ofMinutes(3), output);
+        SimulatorProcess.Outcome outcome = SimulatorProcess.demo(services, key, 300, 300, "15s", 23);
         assertEquals(0, outcome.exitCode(), outcome.output());
 
         // the pipeline has counted the traffic once the participants stop changing

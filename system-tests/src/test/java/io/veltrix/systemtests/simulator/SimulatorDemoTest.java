@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.path.json.JsonPath;
 import io.veltrix.testing.TestServices;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -46,19 +43,7 @@ class SimulatorDemoTest {
 
     @Test
     void theDemoCreatesAnExperimentAndFillsItsResultsWithTheTrueLift() throws Exception {
-        Path output = Files.createTempFile("simulator-demo", ".log");
-        SimulatorProcess.Outcome outcome = SimulatorProcess.run(List.of("demo",
-                        "--ingest-url", services.url(TestServices.INGEST),
-                        "--experiments-url", experiments,
-                        "--experiment-key", key,
-                        "--player-prefix", key,
-                        "--players", "600", "--rate", "400", "--duration", "25s",
-                        "--effect", "1.0", "--seed", "11"),
-                Map.of("VELTRIX_WRITE_KEY", TestServices.WRITE_KEY,
-                        "VELTRIX_EXPERIMENTS_ADMIN_TOKEN", ADMIN_TOKEN,
-                        "VELTRIX_EXPERIMENTS_READ_TOKEN", READ_TOKEN,
-                        "VELTRIX_EXPERIMENTS_SDK_KEY", TestServices.EXPERIMENTS_SDK_KEY),
-                Duration.ofMinutes(3), output);
+        SimulatorProcess.Outcome outcome = SimulatorProcess.demo(services, key, 600, 400, "25s", 11);
         assertEquals(0, outcome.exitCode(), outcome.output());
         assertTrue(outcome.output().contains("created experiment " + key), outcome.output());
 

@@ -23,6 +23,26 @@ final class SimulatorProcess {
     private SimulatorProcess() {
     }
 
+    /**
+     * {@code simulator demo} against the test services: creates and starts experiment {@code key} (control vs
+     * bonus_chest) and plays the game into ingest for {@code duration} with players named after the key.
+     */
+    static Outcome demo(TestServices services, String key, int players, int rate, String duration, int seed)
+            throws IOException, InterruptedException {
+        return run(List.of("demo",
+                        "--ingest-url", services.url(TestServices.INGEST),
+                        "--experiments-url", services.url(TestServices.EXPERIMENTS),
+                        "--experiment-key", key,
+                        "--player-prefix", key,
+                        "--players", Integer.toString(players), "--rate", Integer.toString(rate), "--duration", duration,
+                        "--effect", "1.0", "--seed", Integer.toString(seed)),
+                Map.of("VELTRIX_WRITE_KEY", TestServices.WRITE_KEY,
+                        "VELTRIX_EXPERIMENTS_ADMIN_TOKEN", TestServices.EXPERIMENTS_ADMIN_TOKEN,
+                        "VELTRIX_EXPERIMENTS_READ_TOKEN", TestServices.EXPERIMENTS_READ_TOKEN,
+                        "VELTRIX_EXPERIMENTS_SDK_KEY", TestServices.EXPERIMENTS_SDK_KEY),
+                Duration.ofMinutes(3), Files.createTempFile("simulator-demo-" + key, ".log"));
+    }
+
     static Outcome run(List<String> arguments, Map<String, String> environment, Duration timeout, Path outputFile)
             throws IOException, InterruptedException {
         Path jar = ServiceProcess.runnerJar(TestServices.projectRoot(), "simulator");
