@@ -96,12 +96,7 @@ public final class EventMapper {
                 continue;
             }
             String key = jsonKey(field);
-            JsonNode value = message.get(key);
-            String fieldPath = JsonPaths.child(path, key);
-            boolean isRecord = field.schema().getType() == Schema.Type.RECORD;
-            record.put(field.pos(), isRecord && (value == null || value.isNull())
-                    ? reader.readRecord(null, field.schema(), fieldPath)
-                    : reader.readField(value, field, fieldPath));
+            record.put(field.pos(), reader.readChild(message.get(key), field, path, key, true));
         }
         Schema.Field envelopeField = eventSchema.getField(ENVELOPE);
         String timePath = null;
