@@ -152,6 +152,10 @@ public class EventPipeline {
     public Prepared prepare(List<Job> jobs, Set<Long> seen) {
         List<Item> items = new ArrayList<>(jobs.size());
         int rejected = 0;
+        // the events not refused and not repeated within the request are looked up in the recent ids together
+        long[] fingerprints = new long[jobs.size()];
+        int[] candidates = new int[jobs.size()];
+        int count = 0;
         for (Job job : jobs) {
             Item item = new Item(job, map(job));
             items.add(item);
@@ -163,10 +167,23 @@ public class EventPipeline {
             MappedEvent mapped = item.mapped;
             item.fingerprint = RecentMessageIds.fingerprint(job.handling().context().sourceId(), String.valueOf(mapped.playerId()),
                     mapped.eventId());
-            if (!seen.add(item.fingerprint) || recent.seen(item.fingerprint)) {
+            if (!seen.add(item.fingerprint)) {
                 item.status = Status.DUPLICATE;
                 continue;
             }
+            fingerprints[count] = item.fingerprint;
+            candidates[count++] = items.size() - 1;
+        }
+        boolean[] known = recent.seen(fingerprints, count);
+        for (int c = 0; c < count; c++) {
+            int index = candidates[c];
+            Item item = items.get(index);
+            if (known[c]) {
+                item.status = Status.DUPLICATE;
+                continue;
+            }
+            Job job = item.job;
+            MappedEvent mapped = item.mapped;
             try {
                 item.payload = codec.encode(mapped.schema(), mapped.record());
                 item.status = Status.ACCEPTED;
@@ -175,7 +192,7 @@ public class EventPipeline {
                         mapped.playerId(), mapped.schema(), null, mapped.library(), mapped.libraryVersion(),
                         List.of(new Violation(Reasons.WRONG_TYPE, job.event().path(), e.getMessage()))));
                 refused.status = Status.REJECTED;
-                items.set(items.size() - 1, refused);
+                items.set(index, refused);
                 rejected++;
             }
         }
@@ -203,6 +220,7 @@ public class EventPipeline {
         AtomicInteger pending = new AtomicInteger(1); // released at the end of this method
         Runnable settle = () -> {
             if (pending.decrementAndGet() == 0) {
+                rememberPersisted(items);
                 done.complete(results(items));
             }
         };
@@ -229,9 +247,7 @@ public class EventPipeline {
                     ack = CompletableFuture.failedFuture(e);
                 }
                 ack.whenComplete((id, failure) -> {
-                    if (failure == null) {
-                        recent.remember(item.fingerprint);
-                    } else {
+                    if (failure != null) {
                         item.status = Status.NOT_PERSISTED;
                         metrics.notPersisted(mapped.eventType(), failure);
                     }
@@ -253,6 +269,20 @@ public class EventPipeline {
             done.thenRun(() -> metrics.publishLatency(System.nanoTime() - sent));
         }
         return done;
+    }
+
+    /** The events Pulsar persisted become known duplicates for later requests (together: one lock per request). */
+    private void rememberPersisted(List<Item> items) {
+        long[] persisted = new long[items.size()];
+        int count = 0;
+        for (Item item : items) {
+            if (item.status == Status.ACCEPTED && !item.job.handling().dryRun()) {
+                persisted[count++] = item.fingerprint;
+            }
+        }
+        if (count > 0) {
+            recent.remember(persisted, count);
+        }
     }
 
     /**

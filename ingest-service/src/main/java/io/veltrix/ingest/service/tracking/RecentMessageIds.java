@@ -73,24 +73,45 @@ public class RecentMessageIds {
         return h == EMPTY ? 1 : h;
     }
 
-    public synchronized boolean seen(long fingerprint) {
-        expire(System.nanoTime());
-        for (int s = 0; s < SEGMENTS; s++) {
-            if (sizes[s] > 0 && contains(tables[s], fingerprint)) {
-                return true;
-            }
-        }
-        return false;
+    public boolean seen(long fingerprint) {
+        return seen(new long[] {fingerprint}, 1)[0];
     }
 
-    public synchronized void remember(long fingerprint) {
+    /**
+     * Which of the first {@code count} fingerprints were remembered: a request's events are looked up together, one
+     * lock and one expiry check for all, and the table look-ups of consecutive events (each one a cache miss) overlap
+     * in the processor instead of queueing behind a lock per event.
+     */
+    public synchronized boolean[] seen(long[] fingerprints, int count) {
+        expire(System.nanoTime());
+        boolean[] seen = new boolean[count];
+        for (int s = 0; s < SEGMENTS; s++) {
+            if (sizes[s] == 0) {
+                continue;
+            }
+            long[] table = tables[s];
+            for (int i = 0; i < count; i++) {
+                seen[i] = seen[i] || contains(table, fingerprints[i]);
+            }
+        }
+        return seen;
+    }
+
+    public void remember(long fingerprint) {
+        remember(new long[] {fingerprint}, 1);
+    }
+
+    /** Remembers the first {@code count} fingerprints (a request's persisted events, together). */
+    public synchronized void remember(long[] fingerprints, int count) {
         long now = System.nanoTime();
         expire(now);
-        if (sizes[current] >= segmentCapacity) {
-            rotate(now);
-        }
-        if (insert(tables[current], fingerprint)) {
-            sizes[current]++;
+        for (int i = 0; i < count; i++) {
+            if (sizes[current] >= segmentCapacity) {
+                rotate(now);
+            }
+            if (insert(tables[current], fingerprints[i])) {
+                sizes[current]++;
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.veltrix.ingest.service.tracking;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,26 @@ class RecentMessageIdsTest {
         assertNotEquals(RecentMessageIds.fingerprint("ab", "p-1", "c"), RecentMessageIds.fingerprint("a", "p-1", "bc"));
         assertFalse(ids.seen(RecentMessageIds.fingerprint("treasure-hunt", "p-2", "m-1")), "per player");
         assertNotEquals(RecentMessageIds.fingerprint("s", "p-1", "m"), RecentMessageIds.fingerprint("s", "p-1m", ""));
+    }
+
+    @Test
+    void aRequestsIdsAreLookedUpAndRememberedTogether() {
+        RecentMessageIds ids = new RecentMessageIds(Duration.ofMinutes(10).toNanos(), 40);
+        long[] first = new long[30];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = RecentMessageIds.fingerprint("s", "p-" + i, "m");
+        }
+        ids.remember(first, 25); // only the first 25 count
+        long[] asked = {first[0], first[24], first[25], RecentMessageIds.fingerprint("s", "p-0", "other"), first[3]};
+        boolean[] seen = ids.seen(asked, 4); // the last one is not asked
+        assertArrayEquals(new boolean[] {true, true, false, false}, seen);
+        // more than a segment's room (40 ids in 4 segments) in one call: the oldest segment goes, the newest ids stay
+        long[] many = new long[30];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = RecentMessageIds.fingerprint("s", "q-" + i, "m");
+        }
+        ids.remember(many, many.length);
+        assertArrayEquals(new boolean[] {true, true}, ids.seen(new long[] {many[29], many[20]}, 2));
     }
 
     @Test
