@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.veltrix.ingest.mapping.Violation;
 import io.veltrix.ingest.service.tracking.IngestOutcome;
 import java.util.List;
-import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -42,7 +41,7 @@ public record IngestResponse(
     }
 
     private static EventStatus status(IngestOutcome.EventResult result) {
-        String status = result.status().name().toLowerCase(Locale.ROOT);
+        String status = result.status().symbol();
         if (result.violations().isEmpty()) {
             return new EventStatus(result.index(), result.messageId(), status, null, null, null, null);
         }

@@ -20,7 +20,14 @@ public record IngestOutcome(List<EventResult> results, boolean unavailable) {
         /** Refused, kept on events.rejected with the reason. */
         REJECTED,
         /** Not persisted (Pulsar unavailable): send it again. */
-        NOT_PERSISTED
+        NOT_PERSISTED;
+
+        private final String symbol = name().toLowerCase(java.util.Locale.ROOT);
+
+        /** As the answer writes it ({@code not_persisted}). */
+        public String symbol() {
+            return symbol;
+        }
     }
 
     /** One event's fate. */
