@@ -8,7 +8,8 @@ package io.veltrix.security;
  */
 public final class Roles {
 
-    /** Changes things: experiments (create, edit, start, stop, archive), replays, dead-letter re-drives. */
+    /** Changes things: experiments (create, edit, start, stop, archive), replays, dead-letter re-drives; implies
+     * {@link #ANALYST} ({@link AdminImpliesAnalyst}). */
     public static final String ADMIN = "admin";
     /** Reads what the platform knows: experiments, results, traffic, rejected events. */
     public static final String ANALYST = "analyst";
