@@ -34,7 +34,9 @@
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
-      if (v !== undefined && v !== null) node.setAttribute(k, v);
+      if (v === undefined || v === null) continue;
+      // through the CSSOM: the Content-Security-Policy refuses style attributes
+      if (k === 'style') node.style.cssText = v; else node.setAttribute(k, v);
     }
     children.flat().forEach(c => node.append(c instanceof Node ? c : document.createTextNode(String(c))));
     return node;

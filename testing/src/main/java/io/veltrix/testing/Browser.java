@@ -5,10 +5,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * Debian's headless Chromium driven through Debian's chromedriver (no browser download). Installs both with apt-get
@@ -37,9 +40,25 @@ public final class Browser {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1",
                 "--user-data-dir=" + profile, "--window-size=1280," + height);
+        // the page's console (errors, Content-Security-Policy refusals) for the tests: driver.manage().logs()
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         return new ChromeDriver(service, options);
+    }
+
+    /**
+     * What the page's console logged since the last call about its Content-Security-Policy (Chromium: "Refused to ...
+     * because it violates the following Content Security Policy directive"), so that a policy that breaks a page fails
+     * the test that drove it. A probe message first shows that the log is read at all.
+     */
+    public static List<String> policyViolations(ChromeDriver browser) {
+        browser.executeScript("console.error('veltrix-csp-probe')");
+        List<String> log = browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage).toList();
+        if (log.stream().noneMatch(m -> m.contains("veltrix-csp-probe"))) {
+            fail("the browser's console log cannot be read: " + log);
+        }
+        return log.stream().filter(m -> m.contains("Content Security Policy") || m.contains("Refused to")).toList();
     }
 
     static synchronized void ensureInstalled() {

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -66,6 +67,12 @@ class ConsoleBrowserTest {
         if (browser != null) {
             browser.quit();
         }
+    }
+
+    /** The pages run under their Content-Security-Policy (application.properties): nothing refused on the way. */
+    @AfterEach
+    void noContentSecurityPolicyViolation() {
+        assertEquals(List.of(), Browser.policyViolations(browser));
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -38,6 +39,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @QuarkusTest
 @QuarkusTestResource(value = RealStackResource.class, restrictToAnnotatedClass = false)
 class DashboardBrowserTest {
+
+    /** The page runs under its Content-Security-Policy (application.properties): nothing refused on the way. */
+    @AfterEach
+    void noContentSecurityPolicyViolation() {
+        assertEquals(List.of(), Browser.policyViolations(browser));
+    }
 
     @TestHTTPResource("/dashboard")
     URL dashboard;
