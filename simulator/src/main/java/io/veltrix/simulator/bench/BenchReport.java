@@ -81,9 +81,18 @@ public final class BenchReport {
                 String coldCpu = Double.isNaN(ingest.warmupCpuMicrosPerEvent()) ? "" : String.format(Locale.ROOT,
                         "; the warm-up (cold JVM) %.1f µs, %.1f ×", ingest.warmupCpuMicrosPerEvent(),
                         ingest.warmupCpuMicrosPerEvent() / raw.clientCpuMicrosPerMessage());
+                String jit = "";
+                if (!Double.isNaN(ingest.jitMicrosPerEvent()) && !Double.isNaN(raw.clientJitMicrosPerMessage())) {
+                    double ingestWithoutJit = ingest.cpuMicrosPerEvent() - ingest.jitMicrosPerEvent();
+                    double perfWithoutJit = raw.clientCpuMicrosPerMessage() - raw.clientJitMicrosPerMessage();
+                    jit = String.format(Locale.ROOT, "; of which the JIT compiler threads: ingest %.1f µs, pulsar-perf %.1f µs"
+                                    + " (without them %.1f vs %.1f µs, %.1f ×)", ingest.jitMicrosPerEvent(),
+                            raw.clientJitMicrosPerMessage(), ingestWithoutJit, perfWithoutJit,
+                            perfWithoutJit > 0 ? ingestWithoutJit / perfWithoutJit : Double.NaN);
+                }
                 row(md, "CPU per event: ingest per accepted event vs `pulsar-perf`'s client per message (same broker, same run)",
-                        String.format(Locale.ROOT, "**%.1f µs vs %.1f µs** (%.1f ×)%s", ingest.cpuMicrosPerEvent(),
-                                raw.clientCpuMicrosPerMessage(), ratio, coldCpu),
+                        String.format(Locale.ROOT, "**%.1f µs vs %.1f µs** (%.1f ×)%s%s", ingest.cpuMicrosPerEvent(),
+                                raw.clientCpuMicrosPerMessage(), ratio, jit, coldCpu),
                         String.format(Locale.ROOT, "≤ %.0f ×", INGEST_CPU_RATIO_GOAL),
                         verdict(ratio <= INGEST_CPU_RATIO_GOAL, String.format(Locale.ROOT, "%.1f ×", ratio)));
             }

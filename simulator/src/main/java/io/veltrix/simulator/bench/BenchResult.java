@@ -23,7 +23,7 @@ public record BenchResult(MachineInfo machine, String mode, String instance, Raw
 
     /** pulsar-perf produce with messages the size of an average realistic event. */
     public record Raw(int messageBytes, long seconds, double messagesPerSecond, double megabitsPerSecond, double p50Millis,
-                      double p99Millis, double clientCpuMicrosPerMessage) {
+                      double p99Millis, double clientCpuMicrosPerMessage, double clientJitMicrosPerMessage) {
     }
 
     /**
@@ -32,7 +32,8 @@ public record BenchResult(MachineInfo machine, String mode, String instance, Raw
      */
     public record Ingest(long events, int batchSize, int concurrency, double seconds, double eventsPerSecond,
                          double p50Millis, double p99Millis, long rejected, long notPersisted, double cpuMicrosPerEvent,
-                         long warmupEvents, double warmupEventsPerSecond, double warmupCpuMicrosPerEvent) {
+                         long warmupEvents, double warmupEventsPerSecond, double warmupCpuMicrosPerEvent,
+                         double jitMicrosPerEvent) {
     }
 
     /**

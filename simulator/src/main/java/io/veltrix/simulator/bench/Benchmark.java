@@ -178,8 +178,10 @@ public final class Benchmark {
         LoadRunner runner = simulation.runner(new LoadSettings(0, options.batchSize(), options.concurrency(), null,
                 options.events()));
         CpuAccounting.Sample before = accounting.sample();
+        double jitBefore = ProcessStats.jitCpuSeconds(pid("ingest-service"));
         LoadReport report = runner.run(r -> Log.info("  " + r.oneLine()), Duration.ofSeconds(10));
         CpuAccounting.Sample after = accounting.sample();
+        double jit = ProcessStats.jitCpuSeconds(pid("ingest-service")) - jitBefore;
         cpu.put("ingest", after.sharesSince(before));
         double ingestCpu = after.cpuSecondsSince(before, "ingest");
         Log.info("  " + report.oneLine());
@@ -189,7 +191,8 @@ public final class Benchmark {
         }
         return new BenchResult.Ingest(report.accepted(), options.batchSize(), options.concurrency(), report.seconds(),
                 report.acceptedRate(), report.latency().p50(), report.latency().p99(), report.rejected(), report.notPersisted(),
-                report.accepted() == 0 ? Double.NaN : ingestCpu * 1e6 / report.accepted(), warmupAccepted, warmupRate, warmupCpu);
+                report.accepted() == 0 ? Double.NaN : ingestCpu * 1e6 / report.accepted(), warmupAccepted, warmupRate, warmupCpu,
+                report.accepted() == 0 ? Double.NaN : Math.max(0, jit) * 1e6 / report.accepted());
     }
 
     private BenchResult.Raw rawPulsarPhase(StackInfo info, PulsarAdmin admin, String topicName, String perfTopicName,
@@ -215,7 +218,8 @@ public final class Benchmark {
         admin.deleteTopic(perfTopicName);
         return new BenchResult.Raw(size, options.perfDuration().toSeconds(), result.messagesPerSecond(),
                 result.megabitsPerSecond(), result.p50Millis(), result.p99Millis(),
-                result.records() == 0 ? Double.NaN : result.cpuSeconds() * 1e6 / result.records());
+                result.records() == 0 ? Double.NaN : result.cpuSeconds() * 1e6 / result.records(),
+                result.records() == 0 ? Double.NaN : result.jitCpuSeconds() * 1e6 / result.records());
     }
 
     private BenchResult.Processor processorPhase(PulsarAdmin admin, String topicName, long events, long warmup,

@@ -31,11 +31,12 @@ public final class PulsarPerf {
      * @param p50Millis         publish latency (at saturation, so mostly queueing)
      * @param p99Millis         publish latency
      * @param cpuSeconds        CPU time pulsar-perf itself used (its JVM)
+     * @param jitCpuSeconds     of that, its JIT compiler threads' (a 30-second run is a cold JVM)
      */
     public record Result(double messagesPerSecond, double megabitsPerSecond, long records, double p50Millis, double p99Millis,
-                         double cpuSeconds) {
-        Result withCpu(double seconds) {
-            return new Result(messagesPerSecond, megabitsPerSecond, records, p50Millis, p99Millis, seconds);
+                         double cpuSeconds, double jitCpuSeconds) {
+        Result withCpu(double seconds, double jitSeconds) {
+            return new Result(messagesPerSecond, megabitsPerSecond, records, p50Millis, p99Millis, seconds, jitSeconds);
         }
     }
 
@@ -97,16 +98,19 @@ public final class PulsarPerf {
             process.getOutputStream().close();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(duration.toSeconds() + 120);
             double cpu = 0;
+            double jit = 0;
             // the script execs the JVM: read its CPU time while it lives (gone from /proc once it exits)
             while (!process.waitFor(200, TimeUnit.MILLISECONDS)) {
                 cpu = ProcessStats.cpuSeconds(process.pid());
+                jit = Math.max(jit, ProcessStats.jitCpuSeconds(process.pid()));
                 if (System.nanoTime() > deadline) {
                     process.destroyForcibly();
                     throw new IllegalStateException("pulsar-perf did not finish: see " + logFile);
                 }
             }
             double cpuSeconds = cpu;
-            return parse(Files.readAllLines(logFile), duration).map(r -> r.withCpu(cpuSeconds))
+            double jitSeconds = jit;
+            return parse(Files.readAllLines(logFile), duration).map(r -> r.withCpu(cpuSeconds, jitSeconds))
                     .orElseThrow(() -> new IllegalStateException("pulsar-perf printed no throughput (exit code "
                             + process.exitValue() + "): see " + logFile));
         } catch (IOException e) {
@@ -145,7 +149,7 @@ public final class PulsarPerf {
                 : intervals.size() >= 2 ? intervals.subList(1, intervals.size()) : intervals;
         double rate = steady.stream().mapToDouble(i -> i[0]).average().orElse(records / (double) Math.max(1, duration.toSeconds()));
         double mbit = steady.stream().mapToDouble(i -> i[1]).average().orElse(0);
-        return Optional.of(new Result(rate, mbit, Math.max(records, 0), p50, p99, 0));
+        return Optional.of(new Result(rate, mbit, Math.max(records, 0), p50, p99, 0, 0));
     }
 
     static String format(Result result) {
