@@ -207,6 +207,12 @@ public final class ServiceProcess {
             return this;
         }
 
+        /** Extra JVM options, in order. */
+        public Builder jvmOptions(List<String> options) {
+            jvmOptions.addAll(options);
+            return this;
+        }
+
         /** Where {@code <name>.log} goes (usually {@link StackInfo#logsDir()}). */
         public Builder logsDir(Path dir) {
             this.logsDir = dir;

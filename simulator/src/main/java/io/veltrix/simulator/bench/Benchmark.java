@@ -496,6 +496,7 @@ public final class Benchmark {
                     .marker("veltrix-bench")
                     // the heap the Kubernetes manifests give each service (70% of its memory limit)
                     .jvmOption("-Xmx" + ServiceHeap.of(module))
+                    .jvmOptions(ServiceHeap.GC)
                     .readyTimeout(Duration.ofSeconds(180));
             // only the service that has the channel: a property for an unknown channel declares a broken one
             if (module.equals("ingest-service")) {
