@@ -4,7 +4,6 @@ import io.apicurio.registry.serde.avro.DefaultAvroDatumProvider;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -41,7 +40,7 @@ public class IdentityCachingDatumProvider<T> extends DefaultAvroDatumProvider<T>
         if (data instanceof SpecificRecord) {
             return super.createDatumWriter(data, schema);
         }
-        return cached(writers, schema, () -> new GenericDatumWriter<>(schema));
+        return cached(writers, schema, () -> new LeanGenericDatumWriter<>(schema));
     }
 
     @Override
