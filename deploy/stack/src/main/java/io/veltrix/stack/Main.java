@@ -243,8 +243,7 @@ public final class Main {
             String portKey = instance.settingsPrefix() + spec.title() + ".port";
             int port = settings.port(portKey, instance == Instance.RUN ? spec.defaultRunPort() : spec.defaultTestPort());
             ServiceProcess.Builder builder = ServiceProcess.builder(spec.name(), jar).httpPort(port).portSetting(portKey)
-                    .jvmOption("-Xmx" + ServiceHeap.of(spec.module()))
-                    .jvmOptions(ServiceHeap.GC)
+                    .jvmOptions(ServiceHeap.jvmOptions(spec.module()))
                     .logsDir(layout.logsDir()).marker(layout.processMarker()).stopOnJvmExit(false);
             // health, metrics and API docs: a fixed port on the run instance (so that they can be bookmarked), a free
             // one elsewhere unless set

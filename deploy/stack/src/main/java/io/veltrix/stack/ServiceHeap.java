@@ -31,6 +31,14 @@ public final class ServiceHeap {
     private ServiceHeap() {
     }
 
+    /** The JVM options a service module runs with: its heap and {@link #GC}. */
+    public static List<String> jvmOptions(String module) {
+        List<String> options = new java.util.ArrayList<>();
+        options.add("-Xmx" + of(module));
+        options.addAll(GC);
+        return List.copyOf(options);
+    }
+
     /** The -Xmx value for a service module, e.g. {@code 358m}. */
     public static String of(String module) {
         String heap = HEAP.get(module);

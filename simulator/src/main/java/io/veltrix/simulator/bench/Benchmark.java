@@ -494,9 +494,8 @@ public final class Benchmark {
                     .env(secrets.serviceEnvironment())
                     .logsDir(info.logsDir())
                     .marker("veltrix-bench")
-                    // the heap the Kubernetes manifests give each service (70% of its memory limit)
-                    .jvmOption("-Xmx" + ServiceHeap.of(module))
-                    .jvmOptions(ServiceHeap.GC)
+                    // the heap and collector the Kubernetes manifests and the image give each service
+                    .jvmOptions(ServiceHeap.jvmOptions(module))
                     .readyTimeout(Duration.ofSeconds(180));
             // only the service that has the channel: a property for an unknown channel declares a broken one
             if (module.equals("ingest-service")) {

@@ -73,10 +73,6 @@ public class RecentMessageIds {
         return h == EMPTY ? 1 : h;
     }
 
-    public boolean seen(long fingerprint) {
-        return seen(new long[] {fingerprint}, 1)[0];
-    }
-
     /**
      * Which of the first {@code count} fingerprints were remembered: a request's events are looked up together, one
      * lock and one expiry check for all, and the table look-ups of consecutive events (each one a cache miss) overlap
@@ -95,10 +91,6 @@ public class RecentMessageIds {
             }
         }
         return seen;
-    }
-
-    public void remember(long fingerprint) {
-        remember(new long[] {fingerprint}, 1);
     }
 
     /** Remembers the first {@code count} fingerprints (a request's persisted events, together). */

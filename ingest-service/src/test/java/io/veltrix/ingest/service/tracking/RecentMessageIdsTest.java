@@ -15,12 +15,12 @@ class RecentMessageIdsTest {
     @Test
     void aRememberedIdIsSeenAndAnotherIsNot() {
         RecentMessageIds ids = new RecentMessageIds(Duration.ofMinutes(10).toNanos(), 1_000);
-        ids.remember(RecentMessageIds.fingerprint("treasure-hunt", "p-1", "m-1"));
-        assertTrue(ids.seen(RecentMessageIds.fingerprint("treasure-hunt", "p-1", "m-1")));
-        assertFalse(ids.seen(RecentMessageIds.fingerprint("treasure-hunt", "p-1", "m-2")));
-        assertFalse(ids.seen(RecentMessageIds.fingerprint("other-game", "p-1", "m-1")), "per source");
+        remember(ids, RecentMessageIds.fingerprint("treasure-hunt", "p-1", "m-1"));
+        assertTrue(seen(ids, RecentMessageIds.fingerprint("treasure-hunt", "p-1", "m-1")));
+        assertFalse(seen(ids, RecentMessageIds.fingerprint("treasure-hunt", "p-1", "m-2")));
+        assertFalse(seen(ids, RecentMessageIds.fingerprint("other-game", "p-1", "m-1")), "per source");
         assertNotEquals(RecentMessageIds.fingerprint("ab", "p-1", "c"), RecentMessageIds.fingerprint("a", "p-1", "bc"));
-        assertFalse(ids.seen(RecentMessageIds.fingerprint("treasure-hunt", "p-2", "m-1")), "per player");
+        assertFalse(seen(ids, RecentMessageIds.fingerprint("treasure-hunt", "p-2", "m-1")), "per player");
         assertNotEquals(RecentMessageIds.fingerprint("s", "p-1", "m"), RecentMessageIds.fingerprint("s", "p-1m", ""));
     }
 
@@ -48,20 +48,29 @@ class RecentMessageIdsTest {
     void idsOlderThanTheWindowAreForgotten() {
         RecentMessageIds ids = new RecentMessageIds(Duration.ofMillis(200).toNanos(), 1_000);
         long id = RecentMessageIds.fingerprint("s", "p-1", "old");
-        ids.remember(id);
-        assertTrue(ids.seen(id));
-        await().atMost(Duration.ofSeconds(5)).until(() -> !ids.seen(id));
+        remember(ids, id);
+        assertTrue(seen(ids, id));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !seen(ids, id));
     }
 
     @Test
     void atMostTheSizeIsKeptTheOldestForgottenFirst() {
         RecentMessageIds ids = new RecentMessageIds(Duration.ofHours(1).toNanos(), 1_000);
         for (int i = 0; i < 5_000; i++) {
-            ids.remember(RecentMessageIds.fingerprint("s", "p-1", "m-" + i));
+            remember(ids, RecentMessageIds.fingerprint("s", "p-1", "m-" + i));
         }
-        assertFalse(ids.seen(RecentMessageIds.fingerprint("s", "p-1", "m-0")), "the oldest are gone");
+        assertFalse(seen(ids, RecentMessageIds.fingerprint("s", "p-1", "m-0")), "the oldest are gone");
         for (int i = 4_900; i < 5_000; i++) {
-            assertTrue(ids.seen(RecentMessageIds.fingerprint("s", "p-1", "m-" + i)), "the newest are kept: m-" + i);
+            assertTrue(seen(ids, RecentMessageIds.fingerprint("s", "p-1", "m-" + i)), "the newest are kept: m-" + i);
         }
+    }
+
+    /** One id at a time, as the service asks for a request's ids together. */
+    private static boolean seen(RecentMessageIds ids, long fingerprint) {
+        return ids.seen(new long[] {fingerprint}, 1)[0];
+    }
+
+    private static void remember(RecentMessageIds ids, long fingerprint) {
+        ids.remember(new long[] {fingerprint}, 1);
     }
 }
