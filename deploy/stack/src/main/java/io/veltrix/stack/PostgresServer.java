@@ -133,7 +133,12 @@ final class PostgresServer extends ManagedServer {
         List<String> command = new ArrayList<>(privilegeDrop(root));
         command.add(distHome.resolve("bin/initdb").toString());
         command.addAll(List.of("-D", dataDir.toString(), "-U", DbConfig.ADMIN_USER, "-A", "scram-sha-256",
-                "--pwfile=" + pwfile, "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"));
+                "--pwfile=" + pwfile, "-E", "UTF8", "--locale=C.UTF-8",
+                // text compared byte by byte (memcmp, abbreviated keys), as with the C collation of production
+                // (CloudNativePG's default): libc's C.UTF-8 goes through strcoll, which made every text key of the
+                // event log's index and the aggregates dearer (1,000,000 inserts into a (player_id, event_key) index:
+                // 5.0-5.6 s with libc C.UTF-8, 4.4-4.8 s with C)
+                "--locale-provider=builtin", "--builtin-locale=C.UTF-8", "--no-instructions"));
         log.detail("initdb " + dataDir);
         try {
             Process initdb = Processes.start(command, dataDir, Map.of(), logFile, true);

@@ -59,6 +59,9 @@ class StackIntegrationTest {
         Http.Response retention = Http.get(info.pulsarAdminUrl() + "/admin/v2/namespaces/veltrix/events/retention", admin,
                 Duration.ofSeconds(5));
         assertTrue(retention.body().contains("\"retentionTimeInMinutes\":10080"), retention.body());
+        Http.Response unacked = Http.get(info.pulsarAdminUrl() + "/admin/v2/namespaces/veltrix/events/maxUnackedMessagesPerConsumer",
+                admin, Duration.ofSeconds(5));
+        assertEquals("10000", unacked.body().strip(), "the namespace's limit of unacknowledged messages per consumer");
 
         assertEquals(200, Http.get(info.registryUrl() + "/system/info", Duration.ofSeconds(5)).status());
 
@@ -87,6 +90,13 @@ class StackIntegrationTest {
             assertEquals("experiments=" + info.experimentsDb().user(), rs.getString(1) + "=" + rs.getString(2));
             assertTrue(rs.next());
             assertEquals("processing=" + info.processorDb().user(), rs.getString(1) + "=" + rs.getString(2));
+        }
+        try (Connection connection = Databases.connect(info.jdbcUrl(), info.dbAdminUser(), info.dbAdminPassword());
+             ResultSet rs = connection.createStatement().executeQuery(
+                     "SELECT datlocprovider, datlocale FROM pg_database WHERE datname = current_database()")) {
+            // text keys compared as bytes, as with production's C collation (not libc's strcoll)
+            rs.next();
+            assertEquals("b C.UTF-8", rs.getString(1) + " " + rs.getString(2));
         }
         LocalSecrets secrets = LocalSecrets.of(info.home());
         try (Connection connection = Databases.connect(info.jdbcUrl().replace("/veltrix", "/apicurio"), DbConfig.REGISTRY_USER,
