@@ -16,7 +16,6 @@ namespace="$tenant/${VELTRIX_PULSAR_NAMESPACE:-events}"
 retention_time="${VELTRIX_PULSAR_RETENTION_TIME:-7d}"
 retention_size="${VELTRIX_PULSAR_RETENTION_SIZE:-10G}"
 raw_partitions="${VELTRIX_EVENTS_RAW_PARTITIONS:-0}"
-max_unacked="${VELTRIX_PULSAR_MAX_UNACKED_PER_CONSUMER:-10000}"
 
 admin() {
   "${PULSAR_HOME:-/pulsar}/bin/pulsar-admin" --admin-url "$VELTRIX_PULSAR_ADMIN_URL" \
@@ -42,12 +41,6 @@ fi
 # consumed events stay readable (replay, audits) for this long / up to this size
 admin namespaces set-retention "$namespace" --time "$retention_time" --size "$retention_size"
 echo "namespace $namespace: retention $retention_time / $retention_size"
-# a consumer gets at most this many messages it has not acknowledged (resumed at half): the processor's connector
-# would otherwise take tens of thousands ahead of what it counts (heap, garbage collection); half of it must cover a
-# processor consumer's batches in progress, veltrix.processor.batch.in-flight x batch.max-events (4 x 1,000) and one
-# more (deploy/stack PulsarSetup.MAX_UNACKED_PER_CONSUMER)
-admin namespaces set-max-unacked-messages-per-consumer "$namespace" -c "$max_unacked"
-echo "namespace $namespace: at most $max_unacked unacknowledged messages per consumer"
 
 existing=$( (admin topics list "$namespace"; admin topics list-partitioned-topics "$namespace") | tr -d '"')
 create_topic() {

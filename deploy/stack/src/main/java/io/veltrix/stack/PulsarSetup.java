@@ -8,8 +8,7 @@ import java.util.Map;
 /**
  * The platform's Pulsar resources, through the admin REST API as the superuser ({@value PulsarTokens#ADMIN_ROLE}),
  * idempotently (409 = already there): tenant {@code veltrix} (no admin role: only the superuser administers it),
- * namespace {@code veltrix/events} with retention (consumed events stay readable) and a limit of unacknowledged
- * messages per consumer ({@link #MAX_UNACKED_PER_CONSUMER}), the non-partitioned persistent
+ * namespace {@code veltrix/events} with retention (consumed events stay readable), the non-partitioned persistent
  * topics, and each service role's permissions ({@link #GRANTS}), set again at every start.
  *
  * <p>Nobody but the superuser may create, delete or change a topic, a namespace or a grant. A role may only do what
@@ -22,15 +21,6 @@ final class PulsarSetup {
     static final List<String> TOPICS = List.of("events.raw", "events.rejected", "events.raw-DLQ", "events.replays");
     static final int RETENTION_MINUTES = 7 * 24 * 60;
     static final int RETENTION_MB = 10 * 1024;
-    /**
-     * Messages the broker hands one Shared or Key_Shared consumer before it has acknowledged them (namespace policy;
-     * the broker's default is 50,000). The processor's connector keeps asking for batches while earlier ones are still
-     * being counted: catching up on a backlog, the processor held 71,052 messages (a heap histogram, two consumers), of
-     * which fewer than 6,000 were being counted (~1.7 KB of heap each, copied by every young collection, then promoted). The broker stops the consumer at
-     * this many and resumes it at half, so half must cover what a consumer has in progress:
-     * {@code veltrix.processor.batch.in-flight} (4) batches of {@code batch.max-events} (1,000), plus one waiting.
-     */
-    static final int MAX_UNACKED_PER_CONSUMER = 10_000;
 
     /** Topic → role → actions. Everything not listed is refused. */
     static final Map<String, Map<String, List<String>>> GRANTS = grants();
@@ -77,9 +67,6 @@ final class PulsarSetup {
         call("set retention on " + NAMESPACE, deadline, () -> Http.post(adminUrl + "/admin/v2/namespaces/" + NAMESPACE
                 + "/retention", token, "{\"retentionTimeInMinutes\":" + RETENTION_MINUTES + ",\"retentionSizeInMB\":"
                 + RETENTION_MB + "}", Duration.ofSeconds(10)));
-        call("limit unacknowledged messages per consumer on " + NAMESPACE, deadline, () -> Http.post(adminUrl
-                + "/admin/v2/namespaces/" + NAMESPACE + "/maxUnackedMessagesPerConsumer", token,
-                Integer.toString(MAX_UNACKED_PER_CONSUMER), Duration.ofSeconds(10)));
         Http.Response existing = Http.get(adminUrl + "/admin/v2/persistent/" + NAMESPACE, token, Duration.ofSeconds(10));
         for (String topic : TOPICS) {
             if (existing.ok() && existing.body().contains("\"persistent://" + NAMESPACE + "/" + topic + "\"")) {

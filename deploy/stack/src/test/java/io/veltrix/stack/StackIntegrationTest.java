@@ -59,9 +59,6 @@ class StackIntegrationTest {
         Http.Response retention = Http.get(info.pulsarAdminUrl() + "/admin/v2/namespaces/veltrix/events/retention", admin,
                 Duration.ofSeconds(5));
         assertTrue(retention.body().contains("\"retentionTimeInMinutes\":10080"), retention.body());
-        Http.Response unacked = Http.get(info.pulsarAdminUrl() + "/admin/v2/namespaces/veltrix/events/maxUnackedMessagesPerConsumer",
-                admin, Duration.ofSeconds(5));
-        assertEquals("10000", unacked.body().strip(), "the namespace's limit of unacknowledged messages per consumer");
 
         assertEquals(200, Http.get(info.registryUrl() + "/system/info", Duration.ofSeconds(5)).status());
 

@@ -49,6 +49,8 @@ public final class Benchmark {
 
     /** The processor's subscription (as in processor-service's configuration). */
     static final String SUBSCRIPTION = "veltrix-processor";
+    /** Reads of the probe's path before the end-to-end phase (its JIT compilation settled after ~5,000). */
+    static final int PROBE_WARMUP_READS = 8_000;
     /**
      * The services' channel topics, overridden so that this run has a topic of its own (the test instance is shared
      * with other tests). Coupled to ingest's and processor's application.properties.
@@ -123,10 +125,12 @@ public final class Benchmark {
                         new BenchDatabase(info),
                         () -> launch(List.of("processor-service"), info, secrets, PulsarAdmin.topic(topicName)));
 
+                LatencyProbe probe = new LatencyProbe(url("experiments-service"), readToken, runId);
                 if (!options.smoke()) {
+                    warmUpProbe(probe);
                     settle(new BenchDatabase(info));
                 }
-                endToEnd = endToEndPhase(simulation, admin, topicName, runId, accounting, memory, stack);
+                endToEnd = endToEndPhase(simulation, probe, admin, topicName, accounting, memory, stack);
             }
         } catch (RuntimeException e) {
             Log.errorf(e, "the benchmark stopped early");
@@ -389,14 +393,24 @@ public final class Benchmark {
                 + "aftermath to end (%s).", waited, how));
     }
 
-    private BenchResult.EndToEnd endToEndPhase(Simulation simulation, PulsarAdmin admin, String topicName, String runId,
-                                               CpuAccounting accounting, Map<String, BenchResult.Memory> memory,
-                                               BenchStack stack) {
+    /** The probe's read path warmed up, as a dashboard polling a running experiments-service meets it. */
+    private void warmUpProbe(LatencyProbe probe) {
+        long start = System.nanoTime();
+        int reads = probe.warmUp(PROBE_WARMUP_READS, Duration.ofSeconds(60));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Log.infof("experiments-service's traffic API (the probe's read) warmed up: %,d reads in %.0f s", reads, seconds);
+        notes.add(String.format(Locale.ROOT, "Before the end-to-end phase the probe's read (experiments-service's traffic "
+                + "API, read by nothing earlier in the run) was called %,d times in %.0f s, so that the phase does not "
+                + "measure its JIT compilation.", reads, seconds));
+    }
+
+    private BenchResult.EndToEnd endToEndPhase(Simulation simulation, LatencyProbe probe, PulsarAdmin admin,
+                                               String topicName, CpuAccounting accounting,
+                                               Map<String, BenchResult.Memory> memory, BenchStack stack) {
         Log.infof("phase 4/4 end to end: %,.0f events/s for %d s through all three services ...", options.e2eRate(),
                 options.e2eDuration().toSeconds());
         LoadRunner runner = simulation.runner(new LoadSettings(options.e2eRate(), options.batchSize(), 64,
                 options.e2eDuration(), 0));
-        LatencyProbe probe = new LatencyProbe(url("experiments-service"), readToken, runId);
         runner.probes(probe);
         Map<String, Long> pids = new LinkedHashMap<>();
         services.forEach((name, process) -> pids.put(name.replace("-service", ""), process.pid()));

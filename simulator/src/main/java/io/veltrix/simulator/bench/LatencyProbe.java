@@ -61,6 +61,24 @@ public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
         answer.set(new Answer(probe, outcome != null && outcome.ok(), answeredNanos));
     }
 
+    /**
+     * Reads the probe's count back to back, {@code requests} times or for {@code max} at most: experiments-service's
+     * traffic API is read by nobody before the end-to-end phase, and a cold JVM spent the phase's first half
+     * compiling it (about 2 ms of CPU per read for the first 3,000, 0.3 ms warm: 8-10 % of the machine's CPU during
+     * the phase, BENCHMARKS.md 2026-12-01). A dashboard polling a running service meets it warm.
+     *
+     * @return the reads done
+     */
+    public int warmUp(int requests, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        int done = 0;
+        while (done < requests && System.nanoTime() < deadline && !stopping) {
+            count();
+            done++;
+        }
+        return done;
+    }
+
     public void stop() {
         stopping = true;
     }
