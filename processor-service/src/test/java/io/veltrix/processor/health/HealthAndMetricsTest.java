@@ -47,6 +47,12 @@ class HealthAndMetricsTest {
     }
 
     @Test
+    void theConnectorFetchesAtMostSixteenBatchesAhead() {
+        // set at start, before the connector's channels exist (ConnectorLookAhead): Mutiny's emitOn reads it then
+        org.junit.jupiter.api.Assertions.assertEquals("16", System.getProperty("mutiny.buffer-size.s"));
+    }
+
+    @Test
     void healthMetricsAndApiDocsAnswerOnlyOnTheManagementInterface() {
         for (String path : java.util.List.of("/q/health/ready", "/q/metrics", "/q/openapi", "/q/swagger-ui/")) {
             given().when().get(path).then().statusCode(404);
