@@ -2,6 +2,7 @@ package io.veltrix.stack;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The maximum heap of each service when the stack runs it (`./veltrix up`, the benchmark): the heap the
@@ -33,10 +34,7 @@ public final class ServiceHeap {
 
     /** The JVM options a service module runs with: its heap and {@link #GC}. */
     public static List<String> jvmOptions(String module) {
-        List<String> options = new java.util.ArrayList<>();
-        options.add("-Xmx" + of(module));
-        options.addAll(GC);
-        return List.copyOf(options);
+        return Stream.concat(Stream.of("-Xmx" + of(module)), GC.stream()).toList();
     }
 
     /** The -Xmx value for a service module, e.g. {@code 358m}. */

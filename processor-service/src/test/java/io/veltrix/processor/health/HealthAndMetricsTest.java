@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -49,7 +50,7 @@ class HealthAndMetricsTest {
     @Test
     void theConnectorFetchesAtMostSixteenBatchesAhead() {
         // set at start, before the connector's channels exist (ConnectorLookAhead): Mutiny's emitOn reads it then
-        org.junit.jupiter.api.Assertions.assertEquals("16", System.getProperty("mutiny.buffer-size.s"));
+        assertEquals("16", System.getProperty("mutiny.buffer-size.s"));
     }
 
     @Test
