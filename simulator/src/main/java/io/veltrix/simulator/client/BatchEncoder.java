@@ -8,7 +8,10 @@ import io.veltrix.simulator.game.GameEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -27,23 +30,43 @@ public final class BatchEncoder {
     static final String APP_NAME = "Treasure Hunt";
     static final String APP_VERSION = "2.7.1";
 
+    /** Where {@code sentAt}'s value starts in every body: it is the first field, so that it can be set at sending. */
+    private static final String SENT_AT_FIELD = "{\"sentAt\":\"";
+    private static final DateTimeFormatter SENT_AT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+    /** The width of {@code sentAt}'s value (always with milliseconds, so that a new one fits in its place). */
+    private static final int SENT_AT_WIDTH = 24;
+
     private final JsonFactory json = new JsonFactory();
 
     public byte[] encode(List<GameEvent> events, Instant sentAt) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(events.size() * 700 + 64);
         try (JsonGenerator g = json.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
+            g.writeStringField("sentAt", SENT_AT.format(sentAt));
             g.writeArrayFieldStart("batch");
             for (GameEvent event : events) {
                 writeEvent(g, event);
             }
             g.writeEndArray();
-            g.writeStringField("sentAt", iso(sentAt));
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Sets the {@code sentAt} of a body this encoder wrote (in place: a batch encoded before the clock started gets
+     * the time it actually leaves, from which ingest corrects the clock skew).
+     */
+    public static byte[] stampSentAt(byte[] body, Instant sentAt) {
+        byte[] value = SENT_AT.format(sentAt).getBytes(StandardCharsets.US_ASCII);
+        if (value.length != SENT_AT_WIDTH) {
+            throw new IllegalArgumentException("sentAt out of the encoder's range: " + sentAt);
+        }
+        System.arraycopy(value, 0, body, SENT_AT_FIELD.length(), SENT_AT_WIDTH);
+        return body;
     }
 
     private static void writeEvent(JsonGenerator g, GameEvent event) throws IOException {

@@ -7,6 +7,7 @@ import io.veltrix.simulator.game.GameEvent;
 import io.veltrix.simulator.game.TreasureHuntGame;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,10 @@ import java.util.function.Consumer;
  * rate, and latency is also measured from when each batch was due. Closed loop ({@code rate = 0}): as fast as the
  * server answers with {@code maxInFlight} requests outstanding.
  *
- * <p>One thread (the caller's) generates, encodes and sends; answers are handled on the HTTP client's threads.
+ * <p>One thread (the caller's) generates, encodes and sends; answers are handled on the HTTP client's threads. A
+ * closed-loop run of a fixed number of events can {@link #prepare} its batches before the clock starts, so that the
+ * load generator spends its CPU on sending only (the benchmark's ingest phase: on two cores the game and the JSON
+ * encoding would otherwise take CPU from the server being measured).
  */
 public final class LoadRunner {
 
@@ -40,6 +44,8 @@ public final class LoadRunner {
     private final Semaphore window;
     private volatile boolean stopping;
     private volatile ProbeSource probes;
+    /** Batches generated and encoded by {@link #prepare}, sent in this order; null: made while sending. */
+    private ArrayDeque<Prepared> prepared;
 
     private final LongAdder offered = new LongAdder();
     private final LongAdder skipped = new LongAdder();
@@ -65,9 +71,45 @@ public final class LoadRunner {
         this.window = new Semaphore(settings.maxInFlight());
     }
 
+    public LoadSettings settings() {
+        return settings;
+    }
+
     /** Extra events to slip into batches (the benchmark's latency probes). */
     public void probes(ProbeSource source) {
         this.probes = source;
+    }
+
+    /**
+     * Generates and encodes the run's batches now (a closed-loop run of {@code maxEvents} only), as many as fit in
+     * {@code maxBytes} (the rest are made while sending, after these); each gets its {@code sentAt} when it is sent.
+     *
+     * @return the events prepared (0 in open loop or without an event count)
+     */
+    public long prepare(long maxBytes) {
+        if (settings.openLoop() || settings.maxEvents() <= 0) {
+            return 0;
+        }
+        ArrayDeque<Prepared> batches = new ArrayDeque<>();
+        long bytes = 0;
+        long events = 0;
+        Instant now = Instant.now();
+        while (events < settings.maxEvents() && bytes < maxBytes) {
+            int size = (int) Math.min(settings.batchSize(), settings.maxEvents() - events);
+            List<GameEvent> batch = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                batch.add(game.next());
+            }
+            byte[] body = encoder.encode(batch, now);
+            batches.add(new Prepared(body, size));
+            bytes += body.length;
+            events += size;
+        }
+        prepared = batches;
+        return events;
+    }
+
+    private record Prepared(byte[] body, int events) {
     }
 
     /** Ends the run after the current batch (from another thread, e.g. on Ctrl-C). */
@@ -142,6 +184,13 @@ public final class LoadRunner {
     }
 
     private void sendBatch(long due) {
+        if (prepared != null) {
+            Prepared batch = prepared.poll();
+            if (batch != null) {
+                send(BatchEncoder.stampSentAt(batch.body(), Instant.now()), batch.events(), null, null, due);
+                return;
+            }
+        }
         int size = batchSize();
         List<GameEvent> events = new ArrayList<>(size);
         ProbeSource probeSource = probes;
@@ -152,13 +201,16 @@ public final class LoadRunner {
         if (probe != null) {
             events.add(probe);
         }
-        byte[] body = encoder.encode(events, Instant.now());
-        offered.add(events.size());
+        send(encoder.encode(events, Instant.now()), events.size(), probe, probeSource, due);
+    }
+
+    private void send(byte[] body, int events, GameEvent probe, ProbeSource probeSource, long due) {
+        offered.add(events);
         long sent = System.nanoTime();
-        ingest.send(body, events.size()).whenComplete((outcome, error) -> {
+        ingest.send(body, events).whenComplete((outcome, error) -> {
             long answered = System.nanoTime();
             try {
-                record(outcome == null ? BatchOutcome.failed(events.size(), String.valueOf(error)) : outcome, sent, due, answered);
+                record(outcome == null ? BatchOutcome.failed(events, String.valueOf(error)) : outcome, sent, due, answered);
                 if (probe != null) {
                     probeSource.answered(probe, outcome, answered);
                 }

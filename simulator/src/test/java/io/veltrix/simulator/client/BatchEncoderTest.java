@@ -43,6 +43,12 @@ class BatchEncoderTest {
             }
         }
         assertTrue(new String(body, StandardCharsets.UTF_8).length() < 100 * 1000, "a batch of 100 stays far below 500 KB");
+
+        // encoded ahead, stamped when it leaves (a whole second too: always with milliseconds, the same width)
+        BatchEncoder.stampSentAt(body, Instant.parse("2027-01-02T03:04:05Z"));
+        JsonNode stamped = new ObjectMapper().readTree(body);
+        assertEquals("2027-01-02T03:04:05.000Z", stamped.path("sentAt").asText());
+        assertEquals(batch.path("batch"), stamped.path("batch"));
     }
 
     @Test

@@ -16,6 +16,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +35,8 @@ class LoadRunnerTest {
     private final AtomicInteger events = new AtomicInteger();
     private final AtomicReference<String> authorization = new AtomicReference<>();
     private volatile long delayMillis;
+    private final List<Instant> sentAt = new CopyOnWriteArrayList<>();
+    private final Set<String> messageIds = ConcurrentHashMap.newKeySet();
 
     private String start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -38,8 +44,11 @@ class LoadRunnerTest {
         server.createContext("/v1/batch", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
-            JsonNode batch = JSON.readTree(body).path("batch");
+            JsonNode request = JSON.readTree(body);
+            JsonNode batch = request.path("batch");
             events.addAndGet(batch.size());
+            sentAt.add(Instant.parse(request.path("sentAt").asText()));
+            messageIds.addAll(batch.findValuesAsText("messageId"));
             try {
                 Thread.sleep(delayMillis);
             } catch (InterruptedException e) {
@@ -99,5 +108,36 @@ class LoadRunnerTest {
         assertEquals(1_050, report.accepted());
         assertEquals(11, report.requests());
         assertTrue(report.acceptedRate() > 0);
+    }
+
+    @Test
+    void preparedBatchesAreSentOnceEachWithTheTimeTheyLeave() throws Exception {
+        String url = start();
+        LoadRunner runner = runner(url, new LoadSettings(0, 100, 4, null, 1_050));
+        assertEquals(1_050, runner.prepare(Long.MAX_VALUE));
+        Instant prepared = Instant.now();
+        Thread.sleep(50);
+        LoadReport report = runner.run(null, null);
+        assertEquals(1_050, report.accepted());
+        assertEquals(11, report.requests());
+        assertEquals(1_050, messageIds.size(), "every prepared event sent once");
+        assertTrue(sentAt.stream().allMatch(t -> t.isAfter(prepared)), "sentAt is when the batch left: " + sentAt);
+    }
+
+    @Test
+    void whatDoesNotFitTheBudgetIsMadeWhileSending() throws Exception {
+        String url = start();
+        LoadRunner runner = runner(url, new LoadSettings(0, 100, 4, null, 1_050));
+        long prepared = runner.prepare(1); // the first batch goes over the budget: only it is prepared
+        assertEquals(100, prepared);
+        LoadReport report = runner.run(null, null);
+        assertEquals(1_050, report.accepted());
+        assertEquals(1_050, messageIds.size());
+    }
+
+    @Test
+    void anOpenLoopRunPreparesNothing() throws IOException {
+        String url = start();
+        assertEquals(0, runner(url, new LoadSettings(2000, 50, 64, Duration.ofSeconds(1), 0)).prepare(Long.MAX_VALUE));
     }
 }
