@@ -7,53 +7,82 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * The ingest API as a game client uses it: {@code POST /v1/batch} with the write key as HTTP Basic user
  * (Segment's convention), optionally gzip-compressed. Never retries: the load generator reports what happened.
+ *
+ * <p>On Vert.x's HTTP client (one event loop, keep-alive connections opened as the load needs them): the JDK's
+ * {@code java.net.http} client it replaced took about a quarter of the machine in the benchmark's ingest phase, CPU
+ * that the server being measured did not have (BENCHMARKS.md, 2026-12-01 19:00).
  */
-public final class IngestClient {
+public final class IngestClient implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final CharSequence CONTENT_ENCODING = HttpHeaders.createOptimized("Content-Encoding");
+    private static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
+    private static final CharSequence JSON_TYPE = HttpHeaders.createOptimized("application/json");
 
+    private final Vertx vertx;
     private final HttpClient http;
-    private final URI batchUri;
-    private final String authorization;
+    private final String batchUri;
+    private final CharSequence authorization;
     private final boolean gzip;
-    private final Duration timeout;
+    private final long timeoutMillis;
 
-    public IngestClient(String ingestUrl, String writeKey, boolean gzip, Duration timeout, Executor executor) {
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).executor(executor).build();
-        this.batchUri = URI.create(stripSlash(ingestUrl) + "/v1/batch");
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
+    /**
+     * @param maxConnections connections kept at most (as many requests can be outstanding at once; more wait for one)
+     */
+    public IngestClient(String ingestUrl, String writeKey, boolean gzip, Duration timeout, int maxConnections) {
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1));
+        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true),
+                new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(-1));
+        this.batchUri = stripSlash(ingestUrl) + "/v1/batch";
+        this.authorization = HttpHeaders.createOptimized(
+                "Basic " + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8)));
         this.gzip = gzip;
-        this.timeout = timeout;
+        this.timeoutMillis = timeout.toMillis();
     }
 
-    /** Sends one batch body; completes with the answer (never exceptionally). */
+    /** Sends one batch body; completes with the answer (never exceptionally), on the client's event loop. */
     public CompletableFuture<BatchOutcome> send(byte[] body, int events) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(batchUri).timeout(timeout)
-                .header("Authorization", authorization)
-                .header("Content-Type", "application/json");
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(batchUri)
+                .setIdleTimeout(timeoutMillis)
+                .putHeader(HttpHeaders.AUTHORIZATION, authorization)
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE);
         if (gzip) {
-            request.header("Content-Encoding", "gzip");
+            request.putHeader(CONTENT_ENCODING, GZIP);
             body = gzip(body);
         }
-        return http.sendAsync(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                        HttpResponse.BodyHandlers.ofByteArray())
-                .thenApply(response -> outcome(response.statusCode(), response.body(), events))
-                .exceptionally(e -> BatchOutcome.failed(events, rootCause(e)));
+        Buffer payload = Buffer.buffer(body);
+        CompletableFuture<BatchOutcome> outcome = new CompletableFuture<>();
+        http.request(request)
+                .compose(r -> r.send(payload))
+                .compose(response -> response.body().map(answer -> outcome(response.statusCode(), answer.getBytes(), events)))
+                .onComplete(result -> outcome.complete(result.succeeded() ? result.result()
+                        : BatchOutcome.failed(events, rootCause(result.cause()))));
+        return outcome;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        vertx.close();
     }
 
     static BatchOutcome outcome(int status, byte[] body, int events) {

@@ -10,8 +10,6 @@ import io.veltrix.simulator.game.TreasureHuntGame;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -23,13 +21,17 @@ public final class Simulation implements AutoCloseable {
 
     private final TreasureHuntGame game;
     private final IngestClient ingest;
-    private final ExecutorService httpThreads;
     private final BatchEncoder encoder = new BatchEncoder();
 
-    private Simulation(TreasureHuntGame game, IngestClient ingest, ExecutorService httpThreads) {
+    /**
+     * Connections to ingest at most: opened as requests need them, so a load keeps one per outstanding request (its
+     * {@code maxInFlight}), as a fleet of clients would.
+     */
+    private static final int MAX_CONNECTIONS = 1024;
+
+    private Simulation(TreasureHuntGame game, IngestClient ingest) {
         this.game = game;
         this.ingest = ingest;
-        this.httpThreads = httpThreads;
     }
 
     /**
@@ -49,13 +51,8 @@ public final class Simulation implements AutoCloseable {
                     experiments, (System.nanoTime() - started) / 1e9);
             assignments = player -> experimentsClient.assignments(experiments, player);
         }
-        ExecutorService httpThreads = Executors.newFixedThreadPool(2, r -> {
-            Thread thread = new Thread(r, "ingest-http");
-            thread.setDaemon(true);
-            return thread;
-        });
-        IngestClient ingest = new IngestClient(ingestUrl, writeKey, gzip, Duration.ofSeconds(30), httpThreads);
-        return new Simulation(new TreasureHuntGame(game, assignments, Clock.systemUTC()), ingest, httpThreads);
+        IngestClient ingest = new IngestClient(ingestUrl, writeKey, gzip, Duration.ofSeconds(30), MAX_CONNECTIONS);
+        return new Simulation(new TreasureHuntGame(game, assignments, Clock.systemUTC()), ingest);
     }
 
     /** A load of this game's events (each runner runs once). */
@@ -69,6 +66,6 @@ public final class Simulation implements AutoCloseable {
 
     @Override
     public void close() {
-        httpThreads.shutdownNow();
+        ingest.close();
     }
 }

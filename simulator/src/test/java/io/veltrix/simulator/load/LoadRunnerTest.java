@@ -64,8 +64,11 @@ class LoadRunnerTest {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    private final List<IngestClient> clients = new CopyOnWriteArrayList<>();
+
     @AfterEach
     void stop() {
+        clients.forEach(IngestClient::close);
         if (server != null) {
             server.stop(0);
         }
@@ -73,7 +76,8 @@ class LoadRunnerTest {
 
     private LoadRunner runner(String url, LoadSettings settings) {
         TreasureHuntGame game = new TreasureHuntGame(GameSettings.defaults(200, 0.2, "lr", 1), p -> List.of(), Clock.systemUTC());
-        IngestClient client = new IngestClient(url, "wk", false, Duration.ofSeconds(10), Executors.newFixedThreadPool(2));
+        IngestClient client = new IngestClient(url, "wk", false, Duration.ofSeconds(10), 64);
+        clients.add(client);
         return new LoadRunner(game, new BatchEncoder(), client, settings);
     }
 
