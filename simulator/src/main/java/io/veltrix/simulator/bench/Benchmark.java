@@ -190,9 +190,10 @@ public final class Benchmark {
         cpu.put("ingest", after.sharesSince(before));
         double ingestCpu = after.cpuSecondsSince(before, "ingest");
         Log.info("  " + report.oneLine());
-        notes.add("Ingest phase: the load generator generated and JSON-encoded every batch before the phase's clock "
-                + "started (set only its sentAt when sending), so that it took less of the two cores from ingest while "
-                + "measured (since 2026-12-01 19:30; before, the game and the encoding ran during the phase).");
+        notes.add("Ingest phase: the load generator generated and JSON-encoded its batches before the phase's clock "
+                + "started (it sets only their sentAt when sending) and sends them with Vert.x's HTTP client, so that it "
+                + "takes less of the two cores from ingest while ingest is measured (both since 2026-12-01 19:00: before, "
+                + "the game, the encoding and the JDK's java.net.http client took 26-31 % of the machine in this phase).");
         if (report.rejected() > 0 || report.notPersisted() > 0) {
             notes.add("Ingest phase: " + report.rejected() + " events rejected, " + report.notPersisted()
                     + " not persisted; first problems: " + report.problems());
