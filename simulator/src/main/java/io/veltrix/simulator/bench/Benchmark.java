@@ -324,6 +324,8 @@ public final class Benchmark {
         long deadline = System.nanoTime() + options.drainTimeout().toNanos();
         long backlog = initial;
         long lastLog = System.nanoTime();
+        double jitAtLog = ProcessStats.jitCpuSeconds(pid);
+        double cpuAtLog = ProcessStats.cpuSeconds(pid);
         while (backlog != 0 && System.nanoTime() < deadline) {
             sleep(100);
             for (ServiceProcess p : processor) {
@@ -351,7 +353,14 @@ public final class Benchmark {
                 }
             }
             if (System.nanoTime() - lastLog > 10_000_000_000L) {
-                Log.infof("  backlog %,d", backlog);
+                // how far the processor's JIT compiler has got: its threads' share of the processor's CPU since the last line
+                double jitNow = ProcessStats.jitCpuSeconds(pid);
+                double cpuNow = ProcessStats.cpuSeconds(pid);
+                double cpuSpent = cpuNow - cpuAtLog;
+                Log.infof("  backlog %,d; the processor's JIT compiler threads %.0f %% of its CPU in the last 10 s", backlog,
+                        cpuSpent <= 0 ? 0 : 100 * Math.max(0, jitNow - jitAtLog) / cpuSpent);
+                jitAtLog = jitNow;
+                cpuAtLog = cpuNow;
                 lastLog = System.nanoTime();
             }
         }
