@@ -514,6 +514,7 @@ public final class Benchmark {
         })), 1, 1, TimeUnit.SECONDS);
         Thread probing = new Thread(probe, "latency-probe");
         CpuAccounting.Sample before = accounting.sample();
+        long phaseStart = System.nanoTime();
         probing.start();
         LoadReport report = runner.run(r -> Log.info("  " + r.oneLine()), Duration.ofSeconds(10));
         probe.stop();
@@ -532,6 +533,8 @@ public final class Benchmark {
         Log.infof("  %s", report.oneLine());
         Log.infof("  end-to-end probes: %d, p50 %.0f ms, p99 %.0f ms, max %.0f ms, lost %d; backlog at the end %,d",
                 latency.count(), latency.p50(), latency.p99(), latency.max(), probe.lost(), backlogAtEnd);
+        notes.add("End-to-end phase, the probes by 10 s of the phase (when the tail happened): "
+                + probe.bySlice(phaseStart, Duration.ofSeconds(10)) + ".");
         // where a probe's time went: the processor's own timers over the phase (Micrometer's window: the last ~2 min)
         ServiceMetrics processor = ServiceMetrics.scrape(services.get("processor-service").managementUrl());
         notes.add("End-to-end phase, the processor's own timers at its end (the last ~2 minutes): from ingest's publish to the "
