@@ -514,6 +514,7 @@ public final class Benchmark {
         })), 1, 1, TimeUnit.SECONDS);
         Thread probing = new Thread(probe, "latency-probe");
         CpuAccounting.Sample before = accounting.sample();
+        ServiceMetrics processorAtStart = ServiceMetrics.scrape(services.get("processor-service").managementUrl());
         long phaseStart = System.nanoTime();
         probing.start();
         LoadReport report = runner.run(r -> Log.info("  " + r.oneLine()), Duration.ofSeconds(10));
@@ -535,12 +536,19 @@ public final class Benchmark {
                 latency.count(), latency.p50(), latency.p99(), latency.max(), probe.lost(), backlogAtEnd);
         notes.add("End-to-end phase, the probes by 10 s of the phase (when the tail happened): "
                 + probe.bySlice(phaseStart, Duration.ofSeconds(10)) + ".");
-        // where a probe's time went: the processor's own timers over the phase (Micrometer's window: the last ~2 min)
+        // where a probe's time went: the processor's own timers over the phase (means from the counts and sums at both
+        // ends), and their percentiles (Micrometer's window: the last ~2 min, which reaches back into the drain)
         ServiceMetrics processor = ServiceMetrics.scrape(services.get("processor-service").managementUrl());
-        notes.add("End-to-end phase, the processor's own timers at its end (the last ~2 minutes): from ingest's publish to the "
-                + "commit of the batch (its oldest event) " + processor.timer("veltrix_processor_latency_pipeline")
-                + "; one batch (decode, validate, commit, acknowledge) " + processor.timer("veltrix_processor_batch_duration")
-                + "; its transaction " + processor.timer("veltrix_processor_commit_duration") + ".");
+        notes.add("End-to-end phase, the processor's own timers over the phase: from ingest's publish to the commit of the "
+                + "batch (its oldest event) " + processor.meanSince(processorAtStart, "veltrix_processor_latency_pipeline")
+                + "; one batch (decode, validate, commit, acknowledge) "
+                + processor.meanSince(processorAtStart, "veltrix_processor_batch_duration")
+                + "; its transaction " + processor.meanSince(processorAtStart, "veltrix_processor_commit_duration")
+                + ". Their percentiles at its end, over Micrometer's last ~2 minutes (which reach back into the drain's "
+                + "end: a maximum of minutes is a drained event's): publish to commit "
+                + processor.timer("veltrix_processor_latency_pipeline") + "; batch "
+                + processor.timer("veltrix_processor_batch_duration") + "; transaction "
+                + processor.timer("veltrix_processor_commit_duration") + ".");
         if (!report.reachedTarget()) {
             notes.add(String.format(Locale.ROOT, "End-to-end phase: the simulator offered %,.0f events/s of the %,.0f/s target "
                     + "(%,d events skipped because %d requests were outstanding).", report.offeredRate(), options.e2eRate(),

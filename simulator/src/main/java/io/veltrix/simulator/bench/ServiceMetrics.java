@@ -83,6 +83,21 @@ final class ServiceMetrics {
         return total;
     }
 
+    /**
+     * A timer's mean since {@code before} (another scrape of the same service), from its count and sum: "mean x ms of
+     * n" (its percentiles and max are Micrometer's sliding window, which can reach back before {@code before}).
+     */
+    String meanSince(ServiceMetrics before, String name) {
+        Optional<Double> count = value(name + "_seconds_count");
+        Optional<Double> sum = value(name + "_seconds_sum");
+        if (count.isEmpty() || sum.isEmpty()) {
+            return "not exported";
+        }
+        double n = count.get() - before.value(name + "_seconds_count").orElse(0.0);
+        double seconds = sum.get() - before.value(name + "_seconds_sum").orElse(0.0);
+        return n <= 0 ? "none" : String.format(java.util.Locale.ROOT, "mean %.0f ms of %,.0f", seconds * 1000 / n, n);
+    }
+
     /** A timer's p50, p99 and max in milliseconds, as "p50 x ms, p99 y ms, max z ms" (what is missing is left out). */
     String timer(String name) {
         StringBuilder text = new StringBuilder();

@@ -24,4 +24,20 @@ class ServiceMetricsTest {
         assertEquals("not exported", metrics.timer("veltrix_processor_batch_duration"));
         assertEquals(120.0, metrics.value("veltrix_processor_latency_pipeline_seconds_count").orElseThrow());
     }
+
+    @Test
+    void aTimersMeanBetweenTwoScrapesIsItsOwn() {
+        ServiceMetrics before = ServiceMetrics.parse("""
+                veltrix_processor_commit_duration_seconds_count 100.0
+                veltrix_processor_commit_duration_seconds_sum 30.0
+                """);
+        ServiceMetrics after = ServiceMetrics.parse("""
+                veltrix_processor_commit_duration_seconds_count 1300.0
+                veltrix_processor_commit_duration_seconds_sum 78.0
+                """);
+        // 1,200 commits in 48 s: 40 ms each, whatever the 100 before took (300 ms each)
+        assertEquals("mean 40 ms of 1,200", after.meanSince(before, "veltrix_processor_commit_duration"));
+        assertEquals("none", after.meanSince(after, "veltrix_processor_commit_duration"));
+        assertEquals("not exported", after.meanSince(before, "veltrix_processor_batch_duration"));
+    }
 }
