@@ -205,6 +205,19 @@ public class EventLogRepository {
         return json.append('}').toString();
     }
 
+    /**
+     * Ends the session's own server process: its connection closes, and the pool opens a new one for the next batch.
+     * For a connection that met a read-only server: the session default it took at connect
+     * ({@code default_transaction_read_only}) outlives the repair, while a new connection takes the server's current
+     * one. Connections live long (opening one costs its first batch the plans of every statement over every event-log
+     * partition), so they are not simply left to expire. Never fails: the connection ends either way.
+     */
+    public Uni<Void> endSession() {
+        return session().flatMap(session -> session.createNativeQuery("select pg_terminate_backend(pg_backend_pid())",
+                        Boolean.class).getSingleResult())
+                .replaceWithVoid().onFailure().recoverWithNull();
+    }
+
     static <Q extends Mutiny.AbstractQuery> Q bind(Q query, Object... params) {
         for (int i = 0; i < params.length; i++) {
             query.setParameter(i + 1, params[i]);

@@ -56,7 +56,8 @@ public class EventCounter {
         for (EventFacts event : candidates) {
             players.add(event.playerId());
         }
-        return Panache.withTransaction(() -> log.lockPlayers(players)
+        // one session around the transaction, so that a connection found read-only is the one ended afterwards
+        return Panache.withSession(() -> Panache.withTransaction(() -> log.lockPlayers(players)
                 .flatMap(locked -> log.recordNew(candidates, toleranceMillis,
                         e -> partitions.nearBoundary(e.occurredAt().toEpochMilli(), toleranceMillis), players))
                 .flatMap(recorded -> {
@@ -68,6 +69,6 @@ public class EventCounter {
                     }
                     return aggregates.apply(Aggregation.of(counted, recorded.participations()))
                             .replaceWith(new Counted(counted, events.size() - counted.size()));
-                }));
+                })).onFailure(Failures::isReadOnly).call(log::endSession));
     }
 }

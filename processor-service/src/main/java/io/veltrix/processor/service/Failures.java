@@ -58,6 +58,17 @@ public final class Failures {
         return false;
     }
 
+    /**
+     * True when the server refused a write because the session is read-only (SQLSTATE 25006): a standby, or a
+     * database whose default became {@code default_transaction_read_only} (a fenced primary, a failover in progress).
+     * The session keeps that default until it ends, so the connection that met it is worth nothing after the repair.
+     */
+    public static boolean isReadOnly(Throwable failure) {
+        return READ_ONLY.equals(sqlState(failure));
+    }
+
+    private static final String READ_ONLY = "25006";
+
     /** The SQLSTATE in the failure's chain of causes, or null. */
     public static String sqlState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

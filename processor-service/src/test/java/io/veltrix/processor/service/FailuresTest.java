@@ -70,6 +70,14 @@ class FailuresTest {
     }
 
     @Test
+    void aReadOnlyServerIsToldApartSoThatItsConnectionIsEnded() {
+        assertTrue(Failures.isReadOnly(new HibernateException(new PgException("cannot execute INSERT in a read-only transaction",
+                "ERROR", "25006", null))));
+        assertFalse(Failures.isReadOnly(new PgException("permission denied for table traffic_minute", "ERROR", "42501", null)));
+        assertFalse(Failures.isReadOnly(new HibernateException(new ConnectException("refused"))));
+    }
+
+    @Test
     void describesWithTheSqlState() {
         assertEquals("SQLSTATE 25006: cannot execute INSERT in a read-only transaction", Failures.describe(
                 new HibernateException(new PgException("cannot execute INSERT in a read-only transaction", "ERROR", "25006", null))));
