@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Writes a batch's {@link Aggregation} into the aggregates (traffic_minute, participant, participant_metric) in ONE
- * statement: a data-modifying CTE per table, the rows passed as arrays in key order. Runs inside the caller's
- * transaction, after the event log statement (so the recomputed metrics see this batch's events).
+ * Writes a batch's {@link Aggregation} into the aggregates (traffic_minute, participant, participant_metric) in one
+ * statement (a data-modifying CTE per table, the rows passed as arrays in key order), and a second one only for the
+ * participations whose metrics are recomputed. Runs inside the caller's transaction, after the event log statement
+ * (so the recomputed metrics see this batch's events).
  *
  * <p>Upserts, so that several processor instances can write at once without losing an update; the participant
  * rows are touched only by the transaction holding their player's lock, the traffic rows (shared by all players) in
@@ -63,24 +64,32 @@ public class AggregateRepository {
                     events = processing.participant_metric.events + excluded.events,
                     value_sum = processing.participant_metric.value_sum + excluded.value_sum,
                     value_sum_sq = processing.participant_metric.value_sum_sq + excluded.value_sum_sq
-                returning 1),
-            recomputed as (
-                insert into processing.participant_metric (experiment_key, player_id, metric, events, value_sum, value_sum_sq)
-                select r.x, r.p, m.metric, count(*), sum(m.value), sum(m.value * m.value)
-                from unnest(cast(?16 as text[]), cast(?17 as text[]), cast(?18 as bigint[])) as r(x, p, f)
-                join processing.processed_event e on e.player_id = r.p
-                     and e.occurred_at >= timestamptz 'epoch' + r.f * interval '1 millisecond'
-                     and e.event_type <> 'experiment_viewed'
-            """ + METRICS_OF_EVENT + """
-                group by r.x, r.p, m.metric
-                order by r.x, r.p, m.metric
-                on conflict (experiment_key, player_id, metric) do update set
-                    events = excluded.events, value_sum = excluded.value_sum, value_sum_sq = excluded.value_sum_sq
                 returning 1)
-            select (select count(*) from participants) + (select count(*) from added) + (select count(*) from recomputed)
+            select (select count(*) from participants) + (select count(*) from added)
                    -- the traffic rows last: every transaction updates the same few (this minute's), and holds them until
                    -- it commits
                    + (select count(*) from traffic)""";
+
+    /**
+     * The participations created or moved earlier by the batch: their metrics recomputed from the event log (run after
+     * {@link #APPLY}, in the same transaction; they are never among its metric deltas). A statement of its own, run
+     * only when there is one: its join reaches every event-log partition, and planning that (once per connection and
+     * again whenever autovacuum's statistics invalidate the plan: 13-16 ms) and opening every partition at each
+     * execution cost the aggregates statement of every batch about 1 ms, for a rare case (BENCHMARKS.md,
+     * "2026-12-01 21:45–").
+     */
+    private static final String RECOMPUTE = """
+            insert into processing.participant_metric (experiment_key, player_id, metric, events, value_sum, value_sum_sq)
+            select r.x, r.p, m.metric, count(*), sum(m.value), sum(m.value * m.value)
+            from unnest(cast(?1 as text[]), cast(?2 as text[]), cast(?3 as bigint[])) as r(x, p, f)
+            join processing.processed_event e on e.player_id = r.p
+                 and e.occurred_at >= timestamptz 'epoch' + r.f * interval '1 millisecond'
+                 and e.event_type <> 'experiment_viewed'
+            """ + METRICS_OF_EVENT + """
+            group by r.x, r.p, m.metric
+            order by r.x, r.p, m.metric
+            on conflict (experiment_key, player_id, metric) do update set
+                events = excluded.events, value_sum = excluded.value_sum, value_sum_sq = excluded.value_sum_sq""";
 
     /** Applies the aggregation (a no-op without rows). */
     public Uni<Void> apply(Aggregation a) {
@@ -91,6 +100,13 @@ public class AggregateRepository {
         List<Aggregation.ExposureDelta> p = a.participants();
         List<Aggregation.MetricDelta> m = a.metricDeltas();
         List<Aggregation.Recompute> r = a.recompute();
+        Uni<Void> recompute = r.isEmpty() ? Uni.createFrom().voidItem() : session().flatMap(session -> bind(
+                session.createNativeQuery(RECOMPUTE), strings(r, d -> d.key().experimentKey()),
+                strings(r, d -> d.key().playerId()), longs(r, Aggregation.Recompute::firstExposedAt)).executeUpdate())
+                .replaceWithVoid();
+        if (t.isEmpty() && p.isEmpty() && m.isEmpty()) {
+            return recompute;
+        }
         Object[] params = {
                 strings(t, Aggregation.TrafficDelta::eventType), longs(t, Aggregation.TrafficDelta::minute),
                 longs(t, Aggregation.TrafficDelta::events),
@@ -100,11 +116,9 @@ public class AggregateRepository {
                 p.stream().map(Aggregation.ExposureDelta::multipleVariants).toArray(Boolean[]::new),
                 strings(m, d -> d.key().experimentKey()), strings(m, d -> d.key().playerId()),
                 strings(m, Aggregation.MetricDelta::metric), longs(m, Aggregation.MetricDelta::events),
-                doubles(m, Aggregation.MetricDelta::sum), doubles(m, Aggregation.MetricDelta::sumOfSquares),
-                strings(r, d -> d.key().experimentKey()), strings(r, d -> d.key().playerId()),
-                longs(r, Aggregation.Recompute::firstExposedAt)};
+                doubles(m, Aggregation.MetricDelta::sum), doubles(m, Aggregation.MetricDelta::sumOfSquares)};
         return session().flatMap(session -> bind(session.createNativeQuery(APPLY, Long.class), params)
-                .getSingleResult()).replaceWithVoid();
+                .getSingleResult()).replaceWithVoid().call(() -> recompute);
     }
 
     private static <T> String[] strings(List<T> rows, Function<T, String> field) {

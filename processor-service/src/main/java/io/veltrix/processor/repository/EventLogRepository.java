@@ -44,21 +44,30 @@ public class EventLogRepository {
     private static final String LOCK_PLAYERS = "select count(*) from (select pg_advisory_xact_lock(" + LOCK_SPACE
             + ", k) from unnest(cast(?1 as integer[])) k) locked";
 
-    /**
-     * The end of both: the events seen before (player and key) and the participations (players as parameter 7) in one
-     * JSON value.
-     */
-    private static final String RECORD_NEW_ANSWER = """
+    /** The batch's players' participations (the players' array is parameter %d). */
+    private static String participations(int parameter) {
+        return """
+                participations as (
+                    select experiment_key, player_id, variant, first_exposed_at from processing.participant
+                    where player_id = any(cast(?%d as text[])))""".formatted(parameter);
+    }
 
-            participations as (
-                select experiment_key, player_id, variant, first_exposed_at from processing.participant
-                where player_id = any(cast(?7 as text[])))
+    /** The participations as one JSON array of [experiment, player, variant, first exposure in epoch ms]. */
+    private static final String PARTICIPATIONS_JSON = """
+            (select coalesce(json_agg(json_build_array(experiment_key, player_id, variant,
+                                                       cast(extract(epoch from first_exposed_at) * 1000 as bigint))), '[]')
+             from participations)""";
+
+    /**
+     * The end of both statements that look for copies: the events seen before (player and key) and the
+     * participations (players as parameter 7) in one JSON value.
+     */
+    private static final String RECORD_NEW_ANSWER = "\n" + participations(7) + """
+
             select cast(json_build_array(
                        (select coalesce(json_agg(json_build_array(x.p, x.k)), '[]') from input x
                         where not exists (select 1 from fresh f where f.event_key = x.k and f.player_id = x.p)),
-                       (select coalesce(json_agg(json_build_array(experiment_key, player_id, variant,
-                                                                  cast(extract(epoch from first_exposed_at) * 1000 as bigint))), '[]')
-                        from participations)) as text)""";
+                       """ + PARTICIPATIONS_JSON + ") as text)";
 
     /**
      * Records the events not seen before, and reads the batch's players' participations, in one round trip and one
@@ -104,6 +113,24 @@ public class EventLogRepository {
                 on conflict do nothing
                 returning player_id, event_key),""" + RECORD_NEW_ANSWER.replace("?7", "?6");
 
+    /**
+     * Records a batch whose events were never seen as far as the processor can tell (no event near a partition
+     * boundary, no message redelivered): a plain insert, without looking for copies first. Its partition's unique
+     * (player_id, event_key) index still refuses a copy (SQLSTATE 23505, {@code Failures.isUniqueViolation}): the
+     * caller then counts the batch again with {@link #recordNew}. The look-up before each row that
+     * {@code on conflict} does, and the rows returned to find the copies, cost PostgreSQL time on every batch for
+     * copies that are rare (BENCHMARKS.md, "2026-12-01 21:45–").
+     */
+    private static final String INSERT_NEW = """
+            with fresh as (
+                insert into processing.processed_event (event_key, occurred_at, player_id, event_type, numeric_values)
+                select k, timestamptz 'epoch' + ms * interval '1 millisecond', p, t, cast(v as jsonb)
+                from unnest(cast(?1 as uuid[]), cast(?2 as bigint[]), cast(?3 as text[]), cast(?4 as text[]),
+                            cast(?5 as text[])) as x(k, ms, p, t, v)),
+            """ + participations(6) + """
+
+            select cast(json_build_array(json '[]', """ + PARTICIPATIONS_JSON + ") as text)";
+
     /** What {@link #recordNew} found: the events counted before (not now), and the players' participations. */
     public record Recorded(Set<EventFacts.Identity> seen, List<Participation> participations) {
     }
@@ -137,32 +164,51 @@ public class EventLogRepository {
      */
     public Uni<Recorded> recordNew(List<EventFacts> events, long toleranceMillis, Predicate<EventFacts> near,
                                    Collection<String> players) {
-        int n = events.size();
-        UUID[] keys = new UUID[n];
-        Long[] times = new Long[n];
-        String[] playerIds = new String[n];
-        String[] types = new String[n];
-        String[] values = new String[n];
-        Boolean[] nearBoundary = new Boolean[n];
+        Columns c = Columns.of(events);
+        Boolean[] nearBoundary = new Boolean[events.size()];
         boolean anyNear = false;
-        for (int i = 0; i < n; i++) {
-            EventFacts e = events.get(i);
-            keys[i] = e.key();
-            times[i] = e.occurredAt().toEpochMilli();
-            playerIds[i] = e.playerId();
-            types[i] = e.eventType();
-            values[i] = json(e.numericValues());
-            nearBoundary[i] = near.test(e);
+        for (int i = 0; i < nearBoundary.length; i++) {
+            nearBoundary[i] = near.test(events.get(i));
             anyNear |= nearBoundary[i];
         }
         String[] batchPlayers = players.toArray(String[]::new);
         if (!anyNear) {
-            return session().flatMap(session -> bind(session.createNativeQuery(RECORD_NEW_WITHIN_PARTITIONS, String.class), keys,
-                    times, playerIds, types, values, batchPlayers).getSingleResult()).map(this::recorded);
+            return answer(RECORD_NEW_WITHIN_PARTITIONS, c.keys, c.times, c.players, c.types, c.values, batchPlayers);
         }
-        return session().flatMap(session -> bind(session.createNativeQuery(RECORD_NEW, String.class), keys, times,
-                toleranceMillis, playerIds, types, values, batchPlayers, nearBoundary).getSingleResult())
+        return answer(RECORD_NEW, c.keys, c.times, toleranceMillis, c.players, c.types, c.values, batchPlayers, nearBoundary);
+    }
+
+    /**
+     * Records events none of which can have a copy in another partition, without looking for copies: fails with
+     * SQLSTATE 23505 when one of them was recorded before (then nothing of the statement is written, and the
+     * transaction is to be rolled back and the batch counted with {@link #recordNew}). Reads the participations of
+     * their players.
+     */
+    public Uni<Recorded> insertNew(List<EventFacts> events, Collection<String> players) {
+        Columns c = Columns.of(events);
+        return answer(INSERT_NEW, c.keys, c.times, c.players, c.types, c.values, players.toArray(String[]::new));
+    }
+
+    private Uni<Recorded> answer(String statement, Object... params) {
+        return session().flatMap(session -> bind(session.createNativeQuery(statement, String.class), params).getSingleResult())
                 .map(this::recorded);
+    }
+
+    /** The events as the statements' arrays, in the events' order. */
+    private record Columns(UUID[] keys, Long[] times, String[] players, String[] types, String[] values) {
+        static Columns of(List<EventFacts> events) {
+            int n = events.size();
+            Columns c = new Columns(new UUID[n], new Long[n], new String[n], new String[n], new String[n]);
+            for (int i = 0; i < n; i++) {
+                EventFacts e = events.get(i);
+                c.keys[i] = e.key();
+                c.times[i] = e.occurredAt().toEpochMilli();
+                c.players[i] = e.playerId();
+                c.types[i] = e.eventType();
+                c.values[i] = json(e.numericValues());
+            }
+            return c;
+        }
     }
 
     private Recorded recorded(String result) {

@@ -229,7 +229,7 @@ public class BatchPipeline {
         if (countable.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return commit(countable)
+        return commit(countable, redelivered(countable, batch))
                 .flatMap(attempt -> Uni.join().all(List.of(acknowledge(attempt.committed(), batch, acknowledger),
                         refuse(attempt.tooOld(), batch, acknowledger))).andFailFast().replaceWithVoid())
                 .onFailure(Failures::isDataError).recoverWithUni(failure -> isolate(countable, batch, acknowledger, failure));
@@ -239,7 +239,17 @@ public class BatchPipeline {
     private record Attempt(List<Countable> committed, List<Refused> tooOld) {
     }
 
-    private Uni<Attempt> commit(List<Countable> countable) {
+    /** Whether the broker delivered one of the events before (a copy of it may have been counted then). */
+    private static boolean redelivered(List<Countable> countable, List<Delivery> batch) {
+        for (Countable c : countable) {
+            if (batch.get(c.index()).redeliveryCount() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Uni<Attempt> commit(List<Countable> countable, boolean redelivered) {
         return dependencies.retrying(Dependency.DATABASE, () -> {
             Instant oldest = decoder.oldestCountable(Instant.now());
             List<Countable> fresh = new ArrayList<>(countable.size());
@@ -257,7 +267,7 @@ public class BatchPipeline {
                 return Uni.createFrom().item(new Attempt(fresh, tooOld));
             }
             long start = System.nanoTime();
-            return contexts.onVertxContext(() -> counter.count(facts)).map(counted -> {
+            return contexts.onVertxContext(() -> counter.count(facts, redelivered)).map(counted -> {
                 metrics.commit(Duration.ofNanos(System.nanoTime() - start));
                 metrics.counted(counted.counted(), counted.duplicates());
                 haltIfInjected(counted);
@@ -283,7 +293,7 @@ public class BatchPipeline {
                               Throwable batchFailure) {
         problems.report("batch_refused_by_database", Failures.describe(batchFailure));
         return Multi.createFrom().iterable(countable).onItem().transformToUniAndConcatenate(c ->
-                        commit(List.of(c)).flatMap(attempt -> Uni.join().all(List.of(acknowledge(attempt.committed(), batch, acknowledger),
+                        commit(List.of(c), true).flatMap(attempt -> Uni.join().all(List.of(acknowledge(attempt.committed(), batch, acknowledger),
                                         refuse(attempt.tooOld(), batch, acknowledger))).andFailFast().replaceWithVoid())
                                 .onFailure(Failures::isDataError).recoverWithUni(failure -> {
                                     metrics.failed();

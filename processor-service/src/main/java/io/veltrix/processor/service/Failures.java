@@ -69,6 +69,13 @@ public final class Failures {
 
     private static final String READ_ONLY = "25006";
 
+    /** True when a unique index refused a row (SQLSTATE 23505): for the event log, a copy of an event counted before. */
+    public static boolean isUniqueViolation(Throwable failure) {
+        return UNIQUE_VIOLATION.equals(sqlState(failure));
+    }
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
     /** The SQLSTATE in the failure's chain of causes, or null. */
     public static String sqlState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

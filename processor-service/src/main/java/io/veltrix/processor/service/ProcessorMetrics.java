@@ -26,6 +26,7 @@ public class ProcessorMetrics {
     private final MeterRegistry registry;
     private final Counter duplicates;
     private final Counter failed;
+    private final Counter recounted;
     private final Timer publishedToCommitted;
     private final Timer batchDuration;
     private final DistributionSummary batchSize;
@@ -40,6 +41,10 @@ public class ProcessorMetrics {
         this.failed = Counter.builder("veltrix.processor.events.failed")
                 .description("Valid events the database refused for good because of their own data (negatively acknowledged, "
                         + "dead-lettered after the retries)")
+                .register(registry);
+        this.recounted = Counter.builder("veltrix.processor.batches.recounted")
+                .description("Batches inserted as new whose event log refused a copy of an event counted before (a client's "
+                        + "retry published twice), rolled back and counted again looking for copies")
                 .register(registry);
         this.publishedToCommitted = Timer.builder("veltrix.processor.latency.pipeline")
                 .description("Per batch, from when ingest published its oldest event to events.raw to when the batch's counts committed")
@@ -85,6 +90,10 @@ public class ProcessorMetrics {
     /** A message negatively acknowledged for the last time: Pulsar moves it to the dead-letter topic. */
     public void deadLettered() {
         registry.counter("veltrix.processor.events.dead_lettered").increment();
+    }
+
+    public void recounted() {
+        recounted.increment();
     }
 
     public void failed() {

@@ -3,11 +3,13 @@ package io.veltrix.processor.service;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.veltrix.processor.ProcessorStackTest;
 import io.veltrix.processor.TestExperiments;
 import io.veltrix.testing.RealStackResource;
+import jakarta.inject.Inject;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.Test;
 class AggregationTest extends ProcessorStackTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    MeterRegistry registry;
     private static TestExperiments experiments;
 
     @BeforeAll
@@ -125,6 +130,32 @@ class AggregationTest extends ProcessorStackTest {
                 Timestamp.from(minute)));
         assertEquals(1, db.number("select events from processing.traffic_minute where event_type = 'experiment_viewed' and minute = ?",
                 Timestamp.from(minute)));
+    }
+
+    @Test
+    void aCopyPublishedAgainAsANewMessageRollsItsBatchBackAndIsCountedOnceWithoutADeadLetter() {
+        // a client's retry that ingest published twice: a new message (never redelivered), so its batch is inserted
+        // as new; the event log refuses the copy, and the batch is counted again looking for copies
+        String experiment = id("agg-recount");
+        experiments.create(experiment, "running", "control", "boost");
+        String player = id("p");
+        // noon of yesterday: far from a partition boundary, where copies are looked for first anyway
+        Instant at = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofHours(12));
+        String retried = id("e");
+        raw.publish(raw.exposure(id("e"), player, at, experiment, "boost"), raw.treasureClaimed(retried, player, at.plusSeconds(5), 40));
+        awaitProcessed(player, 2);
+        double recounted = registry.counter("veltrix.processor.batches.recounted").count();
+        double duplicates = registry.counter("veltrix.processor.events.duplicate").count();
+        double failed = registry.counter("veltrix.processor.events.failed").count();
+
+        raw.publish(raw.treasureClaimed(retried, player, at.plusSeconds(5), 40), raw.treasureClaimed(id("e"), player, at.plusSeconds(6), 2));
+        awaitProcessed(player, 3);
+
+        assertEquals(recounted + 1, registry.counter("veltrix.processor.batches.recounted").count(), "batches counted again");
+        assertEquals(duplicates + 1, registry.counter("veltrix.processor.events.duplicate").count(), "copies suppressed");
+        assertEquals(failed, registry.counter("veltrix.processor.events.failed").count(), "events refused for good");
+        assertEquals(Map.of("treasure_claimed", List.of(2.0, 2.0, 2.0), "treasure_claimed.coins", List.of(2.0, 42.0, 1604.0)),
+                metrics(experiment, player));
     }
 
     @Test
