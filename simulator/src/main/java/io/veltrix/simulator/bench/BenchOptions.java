@@ -17,13 +17,16 @@ import java.time.Duration;
  * @param players      the simulated player pool
  * @param perfDuration how long pulsar-perf produces
  * @param e2eRate      the steady rate of the end-to-end phase, events/s
- * @param e2eDuration  how long the end-to-end phase runs
+ * @param e2eDuration  how long the end-to-end phase is measured
+ * @param e2eWarmup    how long the end-to-end phase's load runs at its rate before the measurement starts (the
+ *                     system leaves the drain's aftermath and reaches its steady state; reported apart)
  * @param drainTimeout how long the processor may take to drain the backlog
  * @param keepStack    leave the bench stack running afterwards
  * @param profile      record the services with Java Flight Recorder and name their hottest methods
  * @param projectRoot  where the services' jars and deploy/stack are
  */
 public record BenchOptions(boolean smoke, Instance instance, long events, long warmupEvents, int batchSize, int concurrency, int players,
-                           Duration perfDuration, double e2eRate, Duration e2eDuration, Duration drainTimeout,
+                           Duration perfDuration, double e2eRate, Duration e2eDuration, Duration e2eWarmup,
+                           Duration drainTimeout,
                            boolean keepStack, boolean profile, Path projectRoot) {
 }

@@ -133,7 +133,8 @@ public final class BenchReport {
         }
         if (e2e != null && e2e.probes() > 0) {
             row(md, String.format(Locale.ROOT, "End to end at %,.0f events/s (ingest accepted → visible through experiments-service), "
-                            + "%d probes", e2e.targetRate(), e2e.probes()),
+                            + "%d probes%s", e2e.targetRate(), e2e.probes(), e2e.warmupSeconds() > 0 ? String.format(Locale.ROOT,
+                            ", measured after %.0f s at that rate (their probes in the notes)", e2e.warmupSeconds()) : ""),
                     String.format(Locale.ROOT, "**p50 %.0f ms, p99 %.0f ms** (max %.0f ms%s)", e2e.p50Millis(), e2e.p99Millis(),
                             e2e.maxMillis(), e2e.lostProbes() > 0 ? "; " + e2e.lostProbes() + " probe(s) not accepted or not seen in 30 s" : ""),
                     String.format(Locale.ROOT, "p99 < %.0f ms", END_TO_END_P99_GOAL_MILLIS),

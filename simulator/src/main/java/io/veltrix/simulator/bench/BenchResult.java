@@ -54,7 +54,7 @@ public record BenchResult(MachineInfo machine, String mode, String instance, Raw
     /** The steady-rate phase. */
     public record EndToEnd(double targetRate, double offeredRate, double acceptedRate, double seconds, long probes,
                            long lostProbes, double p50Millis, double p99Millis, double maxMillis, double requestP50Millis,
-                           double requestP99Millis, long skippedEvents, long backlogAtEnd) {
+                           double requestP99Millis, long skippedEvents, long backlogAtEnd, double warmupSeconds) {
     }
 
     /** Resident set size samples (once a second). */

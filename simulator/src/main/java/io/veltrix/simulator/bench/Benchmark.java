@@ -487,11 +487,8 @@ public final class Benchmark {
     private BenchResult.EndToEnd endToEndPhase(Simulation simulation, LatencyProbe probe, PulsarAdmin admin,
                                                String topicName, CpuAccounting accounting,
                                                Map<String, BenchResult.Memory> memory, BenchStack stack) {
-        Log.infof("phase 4/4 end to end: %,.0f events/s for %d s through all three services ...", options.e2eRate(),
-                options.e2eDuration().toSeconds());
-        LoadRunner runner = simulation.runner(new LoadSettings(options.e2eRate(), options.batchSize(), 64,
-                options.e2eDuration(), 0));
-        runner.probes(probe);
+        Log.infof("phase 4/4 end to end: %,.0f events/s for %d s through all three services (measured after %d s at that "
+                + "rate) ...", options.e2eRate(), options.e2eDuration().toSeconds(), options.e2eWarmup().toSeconds());
         Map<String, Long> pids = new LinkedHashMap<>();
         services.forEach((name, process) -> pids.put(name.replace("-service", ""), process.pid()));
         pids.put("pulsar", stack.serverPid("pulsar"));
@@ -513,11 +510,25 @@ public final class Benchmark {
             }
         })), 1, 1, TimeUnit.SECONDS);
         Thread probing = new Thread(probe, "latency-probe");
+        long warmUpStart = System.nanoTime();
+        probing.start();
+        LoadReport warmUp = null;
+        if (!options.e2eWarmup().isZero()) {
+            // the same load first, not measured: what the drain left behind (its autovacuum and statistics, the JIT's
+            // code for full batches) settles at this rate; its probes are reported apart
+            LoadRunner first = simulation.runner(new LoadSettings(options.e2eRate(), options.batchSize(), 64,
+                    options.e2eWarmup(), 0));
+            first.probes(probe);
+            warmUp = first.run(r -> Log.info("  warm-up: " + r.oneLine()), Duration.ofSeconds(10));
+        }
+        LoadRunner runner = simulation.runner(new LoadSettings(options.e2eRate(), options.batchSize(), 64,
+                options.e2eDuration(), 0));
+        runner.probes(probe);
         CpuAccounting.Sample before = accounting.sample();
         ServiceMetrics processorAtStart = ServiceMetrics.scrape(services.get("processor-service").managementUrl());
         long phaseStart = System.nanoTime();
-        probing.start();
         LoadReport report = runner.run(r -> Log.info("  " + r.oneLine()), Duration.ofSeconds(10));
+        long phaseEnd = System.nanoTime();
         probe.stop();
         cpu.put("end to end", accounting.sample().sharesSince(before));
         sampler.shutdownNow();
@@ -530,12 +541,22 @@ public final class Benchmark {
             rss.forEach((name, s) -> memory.put(name, new BenchResult.Memory(s[0], s[2] == 0 ? 0 : s[1] / s[2])));
         }
         long backlogAtEnd = admin.backlog(topicName, SUBSCRIPTION);
-        var latency = probe.latencies();
+        var latency = probe.latencies(phaseStart, phaseEnd);
         Log.infof("  %s", report.oneLine());
         Log.infof("  end-to-end probes: %d, p50 %.0f ms, p99 %.0f ms, max %.0f ms, lost %d; backlog at the end %,d",
                 latency.count(), latency.p50(), latency.p99(), latency.max(), probe.lost(), backlogAtEnd);
-        notes.add("End-to-end phase, the probes by 10 s of the phase (when the tail happened): "
-                + probe.bySlice(phaseStart, Duration.ofSeconds(10)) + ".");
+        if (warmUp != null) {
+            var first = probe.latencies(warmUpStart, phaseStart);
+            notes.add(String.format(Locale.ROOT, "End-to-end phase: its load ran %d s at the same rate before the measured "
+                    + "%d s, not measured (the drain's aftermath); in those first %d s: offered %,.0f events/s, request p99 "
+                    + "%.0f ms, %,d events skipped; %d probes, p50 %.0f ms, p99 %.0f ms, max %,.0f ms.",
+                    options.e2eWarmup().toSeconds(), options.e2eDuration().toSeconds(), options.e2eWarmup().toSeconds(),
+                    warmUp.offeredRate(), warmUp.latency().p99(), warmUp.skippedEvents(), first.count(), first.p50(),
+                    first.p99(), first.max()));
+        }
+        notes.add("End-to-end phase, the probes by 10 s from the start of its load (the first "
+                + options.e2eWarmup().toSeconds() + " s not measured; when the tail happened): "
+                + probe.bySlice(warmUpStart, Duration.ofSeconds(10)) + ".");
         // where a probe's time went: the processor's own timers over the phase (means from the counts and sums at both
         // ends), and their percentiles (Micrometer's window: the last ~2 min, which reaches back into the drain)
         ServiceMetrics processor = ServiceMetrics.scrape(services.get("processor-service").managementUrl());
@@ -560,7 +581,7 @@ public final class Benchmark {
         }
         return new BenchResult.EndToEnd(options.e2eRate(), report.offeredRate(), report.acceptedRate(), report.seconds(),
                 latency.count(), probe.lost(), latency.p50(), latency.p99(), latency.max(), report.latency().p50(),
-                report.latency().p99(), report.skippedEvents(), backlogAtEnd);
+                report.latency().p99(), report.skippedEvents(), backlogAtEnd, options.e2eWarmup().toSeconds());
     }
 
     private List<String> benchExperiment(ExperimentsClient experiments, String key) {

@@ -89,6 +89,17 @@ public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
         return latencies.snapshot();
     }
 
+    /** The probes whose batch ingest answered from {@code fromNanos} (inclusive) to {@code toNanos} (exclusive). */
+    public Latencies.Snapshot latencies(long fromNanos, long toNanos) {
+        Latencies window = new Latencies();
+        for (long[] probe : seenProbes) {
+            if (probe[0] - fromNanos >= 0 && probe[0] - toNanos < 0) {
+                window.recordNanos(probe[1]);
+            }
+        }
+        return window.snapshot();
+    }
+
     /** A probe seen {@code latencyNanos} after ingest answered its batch at {@code answeredNanos}. */
     void seen(long answeredNanos, long latencyNanos) {
         latencies.recordNanos(latencyNanos);

@@ -44,6 +44,11 @@ public class BenchCommand implements Callable<Integer> {
             description = "length of the end-to-end phase (default 60s; smoke 10s)")
     Duration e2eDuration;
 
+    @Option(names = "--e2e-warmup", converter = DurationConverter.class,
+            description = "how long the end-to-end phase's load runs at its rate before it is measured (default 20s; "
+                    + "smoke 0s): the drain's aftermath; its probes are reported apart")
+    Duration e2eWarmup;
+
     @Option(names = "--perf-duration", converter = DurationConverter.class,
             description = "length of the pulsar-perf run (default 30s; smoke 3s)")
     Duration perfDuration;
@@ -73,6 +78,7 @@ public class BenchCommand implements Callable<Integer> {
                 perfDuration != null ? perfDuration : Duration.ofSeconds(smoke ? 3 : 30),
                 e2eRate != null ? e2eRate : smoke ? 500 : 10_000,
                 e2eDuration != null ? e2eDuration : Duration.ofSeconds(smoke ? 10 : 60),
+                e2eWarmup != null ? e2eWarmup : Duration.ofSeconds(smoke ? 0 : 20),
                 Duration.ofSeconds(smoke ? 180 : 1800),
                 keepStack, profile, root);
         BenchResult result = new Benchmark(options).run();

@@ -28,7 +28,7 @@ class BenchReportTest {
                         2e6 / ingestRate, 0.1e6 / ingestRate),
                 new BenchResult.Processor(1_000_000, 4, 1_000_000 / processorRate, processorRate, true, 20, 12, 6, 210, 150,
                         300_000, processorRate / 2, 40, 9, 0.5),
-                new BenchResult.EndToEnd(5000, 5000, 5000, 60, 400, 0, 120, e2eP99, e2eP99 + 10, 8, 20, 0, 0),
+                new BenchResult.EndToEnd(5000, 5000, 5000, 60, 400, 0, 120, e2eP99, e2eP99 + 10, 8, 20, 0, 0, 0),
                 Map.of("ingest", new BenchResult.Memory(400, 350)), cpu, List.of("a note"));
     }
 

@@ -22,4 +22,22 @@ class LatencyProbeTest {
                 + "30-40 s: 1 probes, p50 70 ms, max 70 ms", probe.bySlice(start, Duration.ofSeconds(10)));
         assertEquals(4, probe.latencies().count());
     }
+
+    @Test
+    void measuresTheProbesOfAWindowApartFromTheWarmUpBeforeIt() {
+        LatencyProbe probe = new LatencyProbe("http://127.0.0.1:1", "token", "t");
+        long start = 1_000_000_000L;
+        probe.seen(start + 1_000 * MS, 2_000 * MS); // the warm-up: the drain's aftermath
+        probe.seen(start + 19_999 * MS, 900 * MS);
+        probe.seen(start + 20_000 * MS, 60 * MS); // the measured window opens at 20 s
+        probe.seen(start + 50_000 * MS, 90 * MS);
+        probe.seen(start + 80_000 * MS, 70 * MS); // after the window
+
+        var warmUp = probe.latencies(start, start + 20_000 * MS);
+        var measured = probe.latencies(start + 20_000 * MS, start + 80_000 * MS);
+        assertEquals(2, warmUp.count());
+        assertEquals(2, measured.count());
+        assertEquals(90, measured.max(), 1);
+        assertEquals(5, probe.latencies().count());
+    }
 }
