@@ -86,11 +86,18 @@ final class BenchDatabase {
     /** A statement's text, short enough for a table cell. */
     static String shorten(String query) {
         String q = query.trim();
-        if (q.toLowerCase(Locale.ROOT).startsWith("with input as")) {
-            return "event log: insert new events + read participants";
+        String lower = q.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("with input as")) {
+            return "event log, looking for copies: insert new events + read participants";
         }
-        if (q.toLowerCase(Locale.ROOT).startsWith("with traffic as")) {
+        if (lower.startsWith("with fresh as")) {
+            return "event log, plain insert: insert events + read participants";
+        }
+        if (lower.startsWith("with traffic as")) {
             return "aggregates: traffic, participants, metrics (one statement)";
+        }
+        if (lower.startsWith("insert into processing.participant_metric")) {
+            return "aggregates: metrics recomputed for new or earlier participations";
         }
         if (q.contains("pg_advisory_xact_lock")) {
             return "per-player locks";
