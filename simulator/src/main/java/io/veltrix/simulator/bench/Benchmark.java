@@ -230,14 +230,14 @@ public final class Benchmark {
             round++;
             LoadRunner runner = simulation.runner(new LoadSettings(0, options.batchSize(), options.concurrency(), null,
                     SETTLE_EVENTS));
-            runner.prepare(Runtime.getRuntime().maxMemory() / 2);
+            prepareWithinHeap(runner);
             CpuAccounting.Sample before = accounting.sample();
             double jitBefore = ProcessStats.jitCpuSeconds(pid("ingest-service"));
             LoadReport report = runner.run(null, null);
             double jit = ProcessStats.jitCpuSeconds(pid("ingest-service")) - jitBefore;
             double cpu = accounting.sample().cpuSecondsSince(before, "ingest");
             accepted += report.accepted();
-            share = cpu <= 0 ? 0 : Math.max(0, jit) / cpu;
+            share = ProcessStats.jitShare(jit, cpu);
             Log.infof("  more warm-up, round %d: %,d events at %,.0f/s; ingest's JIT compiler threads %.0f %% of its CPU",
                     round, report.accepted(), report.acceptedRate(), share * 100);
             if (share <= JIT_QUIET_SHARE) {
@@ -259,15 +259,20 @@ public final class Benchmark {
      */
     private LoadRunner prepared(LoadRunner runner) {
         long started = System.nanoTime();
-        long events = runner.prepare(Runtime.getRuntime().maxMemory() / 2);
+        long events = prepareWithinHeap(runner);
         Log.infof("  %,d events generated and encoded in %.1f s before the clock starts", events,
                 (System.nanoTime() - started) / 1e9);
         if (events < runner.settings().maxEvents()) {
-            notes.add(String.format("Ingest phase: only %,d of %,d events fitted in the simulator's heap to be encoded before "
+            notes.add(String.format(Locale.ROOT, "Ingest phase: only %,d of %,d events fitted in the simulator's heap to be encoded before "
                     + "the clock started; the rest were generated while sending (raise -Xmx in VELTRIX_SIMULATOR_JAVA_OPTS)",
                     events, runner.settings().maxEvents()));
         }
         return runner;
+    }
+
+    /** Generates and encodes the runner's batches ahead, in up to half the simulator's heap; returns the events. */
+    private static long prepareWithinHeap(LoadRunner runner) {
+        return runner.prepare(Runtime.getRuntime().maxMemory() / 2);
     }
 
     private BenchResult.Raw rawPulsarPhase(StackInfo info, PulsarAdmin admin, String topicName, String perfTopicName,
@@ -356,9 +361,8 @@ public final class Benchmark {
                 // how far the processor's JIT compiler has got: its threads' share of the processor's CPU since the last line
                 double jitNow = ProcessStats.jitCpuSeconds(pid);
                 double cpuNow = ProcessStats.cpuSeconds(pid);
-                double cpuSpent = cpuNow - cpuAtLog;
                 Log.infof("  backlog %,d; the processor's JIT compiler threads %.0f %% of its CPU in the last 10 s", backlog,
-                        cpuSpent <= 0 ? 0 : 100 * Math.max(0, jitNow - jitAtLog) / cpuSpent);
+                        100 * ProcessStats.jitShare(jitNow - jitAtLog, cpuNow - cpuAtLog));
                 jitAtLog = jitNow;
                 cpuAtLog = cpuNow;
                 lastLog = System.nanoTime();
@@ -516,13 +520,11 @@ public final class Benchmark {
         if (!options.e2eWarmup().isZero()) {
             // the same load first, not measured: what the drain left behind (its autovacuum and statistics, the JIT's
             // code for full batches) settles at this rate; its probes are reported apart
-            LoadRunner first = simulation.runner(new LoadSettings(options.e2eRate(), options.batchSize(), 64,
-                    options.e2eWarmup(), 0));
+            LoadRunner first = endToEndLoad(simulation, options.e2eWarmup());
             first.probes(probe);
             warmUp = first.run(r -> Log.info("  warm-up: " + r.oneLine()), Duration.ofSeconds(10));
         }
-        LoadRunner runner = simulation.runner(new LoadSettings(options.e2eRate(), options.batchSize(), 64,
-                options.e2eDuration(), 0));
+        LoadRunner runner = endToEndLoad(simulation, options.e2eDuration());
         runner.probes(probe);
         CpuAccounting.Sample before = accounting.sample();
         ServiceMetrics processorAtStart = ServiceMetrics.scrape(services.get("processor-service").managementUrl());
@@ -582,6 +584,11 @@ public final class Benchmark {
         return new BenchResult.EndToEnd(options.e2eRate(), report.offeredRate(), report.acceptedRate(), report.seconds(),
                 latency.count(), probe.lost(), latency.p50(), latency.p99(), latency.max(), report.latency().p50(),
                 report.latency().p99(), report.skippedEvents(), backlogAtEnd, options.e2eWarmup().toSeconds());
+    }
+
+    /** The end-to-end phase's open-loop load at its rate, for {@code duration}. */
+    private LoadRunner endToEndLoad(Simulation simulation, Duration duration) {
+        return simulation.runner(new LoadSettings(options.e2eRate(), options.batchSize(), 64, duration, 0));
     }
 
     private List<String> benchExperiment(ExperimentsClient experiments, String key) {

@@ -94,6 +94,11 @@ public final class ProcessStats {
         return total;
     }
 
+    /** The JIT compiler's share of a process's CPU between two samples (0 when the process used none). */
+    public static double jitShare(double jitSeconds, double cpuSeconds) {
+        return cpuSeconds <= 0 ? 0 : Math.max(0, jitSeconds) / cpuSeconds;
+    }
+
     private static double threadSeconds(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;

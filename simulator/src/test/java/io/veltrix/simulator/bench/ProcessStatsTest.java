@@ -22,4 +22,11 @@ class ProcessStatsTest {
         double after = ProcessStats.cpuSecondsWithChildren(self) - ProcessStats.cpuSeconds(self);
         assertTrue(after - before >= 0.2, "the exited child's CPU time is lost: " + before + " s before, " + after + " s after");
     }
+
+    @Test
+    void theJitsShareIsOfTheCpuSpentAndNeverNegative() {
+        assertEquals(0.25, ProcessStats.jitShare(0.5, 2.0), 1e-9);
+        assertEquals(0, ProcessStats.jitShare(-0.1, 2.0)); // a compiler thread ended
+        assertEquals(0, ProcessStats.jitShare(0.5, 0)); // no CPU spent
+    }
 }
