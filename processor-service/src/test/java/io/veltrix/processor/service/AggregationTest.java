@@ -159,6 +159,37 @@ class AggregationTest extends ProcessorStackTest {
     }
 
     @Test
+    void aCopyWhoseTimeLiesInTheNeighbouringPartitionIsCountedOnce() {
+        // a client's retry through another request, whose time ingest corrected a little differently: the two times
+        // lie on either side of midnight, in two partitions of the event log (a day each), within the dedupe
+        // tolerance of each other (an hour): one event. Both batches are near a boundary, so both look for copies
+        // in the partitions around them.
+        String experiment = id("agg-boundary");
+        experiments.create(experiment, "running", "control", "boost");
+        String player = id("p");
+        Instant midnight = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        String retried = id("e");
+        raw.publish(raw.exposure(id("e"), player, midnight.minus(Duration.ofMinutes(10)), experiment, "boost"),
+                raw.treasureClaimed(retried, player, midnight.minusSeconds(2), 40));
+        awaitProcessed(player, 2);
+        double duplicates = registry.counter("veltrix.processor.events.duplicate").count();
+        double failed = registry.counter("veltrix.processor.events.failed").count();
+
+        raw.publish(raw.treasureClaimed(retried, player, midnight.plusSeconds(3), 40),
+                raw.treasureClaimed(id("e"), player, midnight.plusSeconds(4), 2));
+        awaitProcessed(player, 3);
+
+        assertEquals(duplicates + 1, registry.counter("veltrix.processor.events.duplicate").count(), "copies suppressed");
+        assertEquals(failed, registry.counter("veltrix.processor.events.failed").count(), "events refused for good");
+        assertEquals(2, db.number("select count(*) from processing.processed_event where player_id = ? and occurred_at < ?",
+                player, Timestamp.from(midnight)), "the exposure and the original, in yesterday's partition");
+        assertEquals(1, db.number("select count(*) from processing.processed_event where player_id = ? and occurred_at >= ?",
+                player, Timestamp.from(midnight)), "only the next event in today's");
+        assertEquals(Map.of("treasure_claimed", List.of(2.0, 2.0, 2.0), "treasure_claimed.coins", List.of(2.0, 42.0, 1604.0)),
+                metrics(experiment, player));
+    }
+
+    @Test
     void theSameMessageIdFromTwoPlayersIsTwoEventsAndEachOnesCopyIsSuppressed() {
         // two devices whose id generators collided: each player's event counts, in one batch and across batches
         String experiment = id("agg-identity");
