@@ -60,8 +60,11 @@ final class PostgresServer extends ManagedServer {
                     // what the benchmark reads to say where PostgreSQL's time goes (loaded, but costs nothing unused)
                     "-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=top"));
             // room for the processor's working set (its event log's recent indexes) and fewer checkpoints (each one
-            // makes the next write of every page a full-page image in the WAL); still durable: fsync, synchronous commit
-            command.addAll(List.of("-c", "shared_buffers=512MB", "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=15min"));
+            // makes the next write of every page a full-page image in the WAL); still durable: fsync, synchronous commit.
+            // The shared buffers in huge pages when the kernel has them reserved (PostgreSQL's default, spelled out: the
+            // benchmark reserves them, docs/operations.md "PostgreSQL's memory: huge pages"), else ordinary pages
+            command.addAll(List.of("-c", "shared_buffers=512MB", "-c", "max_wal_size=4GB", "-c", "checkpoint_timeout=15min",
+                    "-c", "huge_pages=try"));
             if (!durable) {
                 // the test instance: thrown away at the next start, so trade durability for speed
                 command.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));

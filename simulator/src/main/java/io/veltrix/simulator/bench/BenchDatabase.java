@@ -38,6 +38,14 @@ final class BenchDatabase {
         }
     }
 
+    /** Whether PostgreSQL's shared memory is in huge pages: on, off or unknown ({@code huge_pages_status}). */
+    String hugePagesStatus() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("show huge_pages_status")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     /** Vacuums running on the server now (autovacuum workers and manual ones). */
     long vacuumsRunning() throws SQLException {
         return number("select count(*) from pg_stat_activity where backend_type = 'autovacuum worker' "

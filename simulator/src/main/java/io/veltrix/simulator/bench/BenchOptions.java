@@ -23,10 +23,12 @@ import java.time.Duration;
  * @param drainTimeout how long the processor may take to drain the backlog
  * @param keepStack    leave the bench stack running afterwards
  * @param profile      record the services with Java Flight Recorder and name their hottest methods
+ * @param hugePages    reserve huge pages for PostgreSQL's shared buffers while a fresh stack runs, when allowed
+ *                     ({@link HugePages})
  * @param projectRoot  where the services' jars and deploy/stack are
  */
 public record BenchOptions(boolean smoke, Instance instance, long events, long warmupEvents, int batchSize, int concurrency, int players,
                            Duration perfDuration, double e2eRate, Duration e2eDuration, Duration e2eWarmup,
                            Duration drainTimeout,
-                           boolean keepStack, boolean profile, Path projectRoot) {
+                           boolean keepStack, boolean profile, boolean hugePages, Path projectRoot) {
 }

@@ -28,21 +28,27 @@ public final class BenchStack {
 
     private final StackInfo info;
     private final Process supervisor;
+    private final HugePages hugePages;
 
-    private BenchStack(StackInfo info, Process supervisor) {
+    private BenchStack(StackInfo info, Process supervisor, HugePages hugePages) {
         this.info = info;
         this.supervisor = supervisor;
+        this.hugePages = hugePages;
     }
 
-    public static BenchStack obtain(Instance instance, Path projectRoot, boolean keep) {
+    /**
+     * @param hugePages whether to reserve huge pages for PostgreSQL when this call starts the stack ({@link HugePages})
+     */
+    public static BenchStack obtain(Instance instance, Path projectRoot, boolean keep, boolean hugePages) {
         if (instance == Instance.TEST) {
-            return new BenchStack(Stack.ensureRunning(Instance.TEST), null);
+            return new BenchStack(Stack.ensureRunning(Instance.TEST), null, HugePages.none("the shared test stack, as it runs"));
         }
         Optional<StackInfo> running = Stack.running(instance);
         if (running.isPresent()) {
             Log.infof("reusing the running %s stack (started earlier with --keep-stack)", instance.id());
-            return new BenchStack(running.get(), null);
+            return new BenchStack(running.get(), null, HugePages.none("a stack started earlier, as it runs"));
         }
+        HugePages pages = hugePages ? HugePages.reserve() : HugePages.none("left alone (--no-huge-pages)");
         Layout layout = Layout.of(VeltrixHome.resolve(), instance);
         wipe(layout.dataDir());
         Path stackJar = projectRoot.resolve("deploy/stack/target/veltrix-stack.jar");
@@ -67,17 +73,21 @@ public final class BenchStack {
             while (System.nanoTime() < deadline) {
                 Optional<StackInfo> ready = Stack.running(instance);
                 if (ready.isPresent()) {
-                    return new BenchStack(ready.get(), supervisor);
+                    return new BenchStack(ready.get(), supervisor, pages);
                 }
                 if (!supervisor.isAlive()) {
+                    pages.close();
                     throw new IllegalStateException("the " + instance.id() + " stack did not start (exit code "
                             + supervisor.exitValue() + "): see " + layout.stackLog());
                 }
                 Thread.sleep(250);
             }
             supervisor.destroy();
+            supervisor.waitFor();
+            pages.close();
             throw new IllegalStateException("the " + instance.id() + " stack was not ready in 300 s: see " + layout.stackLog());
         } catch (IOException e) {
+            pages.close();
             throw new IllegalStateException("cannot start the " + instance.id() + " stack: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -87,6 +97,11 @@ public final class BenchStack {
 
     public StackInfo info() {
         return info;
+    }
+
+    /** What the benchmark did about huge pages for PostgreSQL. */
+    public String hugePages() {
+        return hugePages.describe();
     }
 
     /** The pid of a server of the stack (pulsar, postgres, apicurio) from its state file, or -1. */
@@ -103,11 +118,16 @@ public final class BenchStack {
     /** Stops the stack if this benchmark started it (SIGTERM to its supervisor, which stops the servers in order). */
     public void stopIfOwned(boolean keep) {
         if (supervisor == null || keep) {
+            if (hugePages.reserved() > 0) {
+                Log.infof("the %,d huge pages reserved for the stack's PostgreSQL stay reserved while it runs "
+                        + "(vm.nr_hugepages; lower it after ./veltrix down --instance bench)", hugePages.reserved());
+            }
             return;
         }
         supervisor.destroy();
         try {
             supervisor.waitFor();
+            hugePages.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

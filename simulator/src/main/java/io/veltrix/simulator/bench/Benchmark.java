@@ -83,8 +83,10 @@ public final class Benchmark {
                     + "compete for the CPU; see the \"others\" column below.", machine.loadAverage()));
             Log.warnf("load average %.2f: the figures will be distorted by other work on this machine", machine.loadAverage());
         }
-        BenchStack stack = BenchStack.obtain(options.instance(), options.projectRoot(), options.keepStack());
+        BenchStack stack = BenchStack.obtain(options.instance(), options.projectRoot(), options.keepStack(),
+                options.hugePages());
         StackInfo info = stack.info();
+        notes.add(hugePagesNote(new BenchDatabase(info), stack));
         String runId = Long.toString(System.currentTimeMillis(), 36);
         String topicName = "events.raw.bench-" + runId;
         String perfTopicName = "bench-" + runId + ".pulsar-perf";
@@ -682,5 +684,17 @@ public final class Benchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** Whether PostgreSQL ran on huge pages, and what the benchmark did for it ({@link HugePages}). */
+    private static String hugePagesNote(BenchDatabase database, BenchStack stack) {
+        String status;
+        try {
+            status = database.hugePagesStatus();
+        } catch (java.sql.SQLException e) {
+            status = "unknown (" + e.getMessage() + ")";
+        }
+        return "PostgreSQL's shared memory in huge pages: " + status + " (huge_pages=try); the kernel's huge pages: "
+                + stack.hugePages() + ".";
     }
 }

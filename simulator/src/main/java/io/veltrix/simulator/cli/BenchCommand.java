@@ -66,6 +66,10 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "record the services with Java Flight Recorder and list their hottest methods")
     boolean profile;
 
+    @Option(names = "--no-huge-pages", description = "leave the kernel's huge pages alone (by default, run as root, the "
+            + "benchmark reserves huge pages for PostgreSQL's shared buffers while its stack runs, and gives them back)")
+    boolean noHugePages;
+
     @Override
     public Integer call() throws Exception {
         Path root = projectRoot();
@@ -80,7 +84,7 @@ public class BenchCommand implements Callable<Integer> {
                 e2eDuration != null ? e2eDuration : Duration.ofSeconds(smoke ? 10 : 60),
                 e2eWarmup != null ? e2eWarmup : Duration.ofSeconds(smoke ? 0 : 20),
                 Duration.ofSeconds(smoke ? 180 : 1800),
-                keepStack, profile, root);
+                keepStack, profile, !noHugePages && !smoke, root);
         BenchResult result = new Benchmark(options).run();
         String markdown = BenchReport.markdown(result, commandLine());
         System.out.println();
