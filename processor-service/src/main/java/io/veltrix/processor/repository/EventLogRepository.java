@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -131,6 +132,52 @@ public class EventLogRepository {
 
             select cast(json_build_array(json '[]', """ + PARTICIPATIONS_JSON + ") as text)";
 
+    /**
+     * The same near a partition boundary (the hours around midnight with daily partitions): a plain insert too, and
+     * the events near a boundary looked for in the partitions next to their own only ({@link Elsewhere}: their own
+     * partition's unique index refuses a copy there, SQLSTATE 23505). The third value of the answer is how many have
+     * a copy elsewhere: then {@link #insertNew} fails with {@link CopyElsewhere}, and the batch is to be counted again
+     * with {@link #recordNew}. Looking in every partition around each event's time cost the event-log statement
+     * about twice its time: 34 instead of 18 µs per event in the benchmark (BENCHMARKS.md, 2026-12-02).
+     */
+    private static final String INSERT_NEW_NEAR = """
+            with batch as materialized (
+                select k, ms, p, t, v, b0, b1, a0, a1
+                from unnest(cast(?1 as uuid[]), cast(?2 as bigint[]), cast(?3 as text[]), cast(?4 as text[]),
+                            cast(?5 as text[]), cast(?7 as bigint[]), cast(?8 as bigint[]), cast(?9 as bigint[]),
+                            cast(?10 as bigint[])) as x(k, ms, p, t, v, b0, b1, a0, a1)),
+            fresh as (
+                insert into processing.processed_event (event_key, occurred_at, player_id, event_type, numeric_values)
+                select k, timestamptz 'epoch' + ms * interval '1 millisecond', p, t, cast(v as jsonb) from batch),
+            near as (select * from batch where b0 is not null or a0 is not null),
+            elsewhere as (
+                select count(*) as copies from near x
+                where exists (select 1 from processing.processed_event e
+                              where e.player_id = x.p and e.event_key = x.k
+                                and e.occurred_at >= timestamptz 'epoch' + x.b0 * interval '1 millisecond'
+                                and e.occurred_at < timestamptz 'epoch' + x.b1 * interval '1 millisecond')
+                   or exists (select 1 from processing.processed_event e
+                              where e.player_id = x.p and e.event_key = x.k
+                                and e.occurred_at >= timestamptz 'epoch' + x.a0 * interval '1 millisecond'
+                                and e.occurred_at <= timestamptz 'epoch' + x.a1 * interval '1 millisecond')),
+            """ + participations(6) + """
+
+            select cast(json_build_array(json '[]', """ + PARTICIPATIONS_JSON + ", (select copies from elsewhere)) as text)";
+
+    /**
+     * Where a copy of an event could lie outside its own partition, in epoch milliseconds: [beforeFrom, beforeTo)
+     * and [afterFrom, afterTo], each pair null when there is nothing on that side (RetentionJob.elsewhere).
+     */
+    public record Elsewhere(Long beforeFrom, Long beforeTo, Long afterFrom, Long afterTo) {
+    }
+
+    /** A copy of an event of the batch was found in another partition: count the batch again with {@link #recordNew}. */
+    public static final class CopyElsewhere extends RuntimeException {
+        public CopyElsewhere(long copies) {
+            super(copies + " event(s) of the batch counted before in a neighbouring partition", null, false, false);
+        }
+    }
+
     /** What {@link #recordNew} found: the events counted before (not now), and the players' participations. */
     public record Recorded(Set<EventFacts.Identity> seen, List<Participation> participations) {
     }
@@ -189,6 +236,46 @@ public class EventLogRepository {
         return answer(INSERT_NEW, c.keys, c.times, c.players, c.types, c.values, players.toArray(String[]::new));
     }
 
+    /**
+     * The same for a batch that may have events near a partition boundary: those are looked for in the partitions
+     * next to their own ({@code elsewhere}: null for an event not near one); a copy found there fails the returned
+     * {@link Uni} with {@link CopyElsewhere} (the transaction is to be rolled back).
+     */
+    public Uni<Recorded> insertNew(List<EventFacts> events, Collection<String> players,
+                                   Function<EventFacts, Elsewhere> elsewhere) {
+        int n = events.size();
+        Long[] beforeFrom = new Long[n];
+        Long[] beforeTo = new Long[n];
+        Long[] afterFrom = new Long[n];
+        Long[] afterTo = new Long[n];
+        boolean anyNear = false;
+        for (int i = 0; i < n; i++) {
+            Elsewhere where = elsewhere.apply(events.get(i));
+            if (where != null) {
+                anyNear = true;
+                beforeFrom[i] = where.beforeFrom();
+                beforeTo[i] = where.beforeTo();
+                afterFrom[i] = where.afterFrom();
+                afterTo[i] = where.afterTo();
+            }
+        }
+        if (!anyNear) {
+            return insertNew(events, players);
+        }
+        Columns c = Columns.of(events);
+        return session().flatMap(session -> bind(session.createNativeQuery(INSERT_NEW_NEAR, String.class), c.keys, c.times,
+                        c.players, c.types, c.values, players.toArray(String[]::new), beforeFrom, beforeTo, afterFrom, afterTo)
+                        .getSingleResult())
+                .map(result -> {
+                    JsonNode answer = parse(result);
+                    long copies = answer.get(2).asLong();
+                    if (copies > 0) {
+                        throw new CopyElsewhere(copies);
+                    }
+                    return recorded(answer);
+                });
+    }
+
     private Uni<Recorded> answer(String statement, Object... params) {
         return session().flatMap(session -> bind(session.createNativeQuery(statement, String.class), params).getSingleResult())
                 .map(this::recorded);
@@ -211,22 +298,29 @@ public class EventLogRepository {
         }
     }
 
-    private Recorded recorded(String result) {
+    private JsonNode parse(String result) {
         try {
-            JsonNode answer = json.readTree(result);
-            Set<EventFacts.Identity> seen = new HashSet<>();
-            for (JsonNode event : answer.get(0)) {
-                seen.add(new EventFacts.Identity(event.get(0).asText(), UUID.fromString(event.get(1).asText())));
-            }
-            List<Participation> participations = new ArrayList<>(answer.get(1).size());
-            for (JsonNode p : answer.get(1)) {
-                participations.add(new Participation(new ParticipantKey(p.get(0).asText(), p.get(1).asText()), p.get(2).asText(),
-                        p.get(3).asLong()));
-            }
-            return new Recorded(seen, participations);
+            return json.readTree(result);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable answer of the event log statement", e);
         }
+    }
+
+    private Recorded recorded(String result) {
+        return recorded(parse(result));
+    }
+
+    private Recorded recorded(JsonNode answer) {
+        Set<EventFacts.Identity> seen = new HashSet<>();
+        for (JsonNode event : answer.get(0)) {
+            seen.add(new EventFacts.Identity(event.get(0).asText(), UUID.fromString(event.get(1).asText())));
+        }
+        List<Participation> participations = new ArrayList<>(answer.get(1).size());
+        for (JsonNode p : answer.get(1)) {
+            participations.add(new Participation(new ParticipantKey(p.get(0).asText(), p.get(1).asText()), p.get(2).asText(),
+                    p.get(3).asLong()));
+        }
+        return new Recorded(seen, participations);
     }
 
     /** The numeric values as a JSON object, or null when there are none (no Jackson: numbers and plain names only). */

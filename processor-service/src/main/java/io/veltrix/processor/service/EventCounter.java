@@ -53,8 +53,9 @@ public class EventCounter {
      * Counts the events that were not counted before.
      *
      * @param redelivered whether some of them may have been counted before as far as the broker knows (a message
-     *                    delivered again): then copies are looked for first; otherwise the batch is inserted as new,
-     *                    and looked at again only when the event log refuses a copy (a client's retry published twice)
+     *                    delivered again): then copies are looked for first; otherwise the batch is inserted as new
+     *                    (its events near a partition boundary looked for in the partitions next to their own), and
+     *                    looked at again only when the event log meets a copy (a client's retry published twice)
      */
     public Uni<Counted> count(List<EventFacts> events, boolean redelivered) {
         // the same event twice in one batch (a client retry published twice) is one event
@@ -65,18 +66,16 @@ public class EventCounter {
         List<EventFacts> candidates = new ArrayList<>(unique.values());
         candidates.sort(Comparator.comparing(EventFacts::key));
         Set<String> players = new HashSet<>();
-        boolean nearBoundary = false;
         for (EventFacts event : candidates) {
             players.add(event.playerId());
-            nearBoundary |= near(event);
         }
         Supplier<Uni<EventLogRepository.Recorded>> lookingForCopies =
                 () -> log.recordNew(candidates, toleranceMillis, this::near, players);
-        if (redelivered || nearBoundary) {
+        if (redelivered) {
             return transaction(players, lookingForCopies, candidates, events.size());
         }
-        return transaction(players, () -> log.insertNew(candidates, players), candidates, events.size())
-                .onFailure(Failures::isUniqueViolation)
+        return transaction(players, () -> log.insertNew(candidates, players, this::elsewhere), candidates, events.size())
+                .onFailure(copy -> Failures.isUniqueViolation(copy) || Failures.causedBy(copy, EventLogRepository.CopyElsewhere.class))
                 .recoverWithUni(copy -> {
                     metrics.recounted();
                     return transaction(players, lookingForCopies, candidates, events.size());
@@ -85,6 +84,10 @@ public class EventCounter {
 
     private boolean near(EventFacts event) {
         return partitions.nearBoundary(event.occurredAt().toEpochMilli(), toleranceMillis);
+    }
+
+    private EventLogRepository.Elsewhere elsewhere(EventFacts event) {
+        return partitions.elsewhere(event.occurredAt().toEpochMilli(), toleranceMillis);
     }
 
     /** One transaction: lock the players, record the events, update the aggregates with the ones counted now. */

@@ -76,6 +76,16 @@ public final class Failures {
 
     private static final String UNIQUE_VIOLATION = "23505";
 
+    /** Whether the failure or one of its causes is of the given type. */
+    public static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The SQLSTATE in the failure's chain of causes, or null. */
     public static String sqlState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

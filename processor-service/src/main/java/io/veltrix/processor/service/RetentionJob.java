@@ -10,6 +10,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.veltrix.processor.ExperimentDefinitions;
 import io.veltrix.processor.config.ProcessorConfig;
+import io.veltrix.processor.repository.EventLogRepository;
 import io.veltrix.processor.repository.RetentionRepository;
 import io.veltrix.processor.repository.RetentionRepository.Partition;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -207,7 +208,19 @@ public class RetentionJob {
      * ran, or beyond what it created): then the event log looks for the copy there too.
      */
     public boolean nearBoundary(long millis, long tolerance) {
-        List<Partition> partitions = known;
+        return elsewhere(millis, tolerance) != null;
+    }
+
+    /**
+     * Where, outside the partition that holds it, a copy of an event at {@code millis} could lie: the parts of
+     * [millis - tolerance, millis + tolerance] before and after that partition; null when there are none (the event is
+     * not near a boundary). No known partition holds the time: the whole window.
+     */
+    public EventLogRepository.Elsewhere elsewhere(long millis, long tolerance) {
+        return elsewhere(known, millis, tolerance);
+    }
+
+    static EventLogRepository.Elsewhere elsewhere(List<Partition> partitions, long millis, long tolerance) {
         int low = 0;
         int high = partitions.size() - 1;
         while (low <= high) {
@@ -218,10 +231,16 @@ public class RetentionJob {
             } else if (millis >= p.to()) {
                 low = mid + 1;
             } else {
-                return millis - p.from() < tolerance || p.to() - millis <= tolerance;
+                boolean before = millis - p.from() < tolerance;
+                boolean after = p.to() - millis <= tolerance;
+                if (!before && !after) {
+                    return null;
+                }
+                return new EventLogRepository.Elsewhere(before ? millis - tolerance : null, before ? p.from() : null,
+                        after ? p.to() : null, after ? millis + tolerance : null);
             }
         }
-        return true;
+        return new EventLogRepository.Elsewhere(millis - tolerance, millis + tolerance + 1, null, null);
     }
 
     Duration width() {

@@ -162,16 +162,19 @@ class AggregationTest extends ProcessorStackTest {
     void aCopyWhoseTimeLiesInTheNeighbouringPartitionIsCountedOnce() {
         // a client's retry through another request, whose time ingest corrected a little differently: the two times
         // lie on either side of midnight, in two partitions of the event log (a day each), within the dedupe
-        // tolerance of each other (an hour): one event. Both batches are near a boundary, so both look for copies
-        // in the partitions around them.
+        // tolerance of each other (an hour): one event. Both batches are near a boundary: each goes in as a plain
+        // insert whose events are also looked for in the partition next to their own; the second finds the copy
+        // there, rolls back and is counted again looking for copies.
         String experiment = id("agg-boundary");
         experiments.create(experiment, "running", "control", "boost");
         String player = id("p");
         Instant midnight = Instant.now().truncatedTo(ChronoUnit.DAYS);
         String retried = id("e");
+        double recounted = registry.counter("veltrix.processor.batches.recounted").count();
         raw.publish(raw.exposure(id("e"), player, midnight.minus(Duration.ofMinutes(10)), experiment, "boost"),
                 raw.treasureClaimed(retried, player, midnight.minusSeconds(2), 40));
         awaitProcessed(player, 2);
+        assertEquals(recounted, registry.counter("veltrix.processor.batches.recounted").count(), "no copy, no recount");
         double duplicates = registry.counter("veltrix.processor.events.duplicate").count();
         double failed = registry.counter("veltrix.processor.events.failed").count();
 
@@ -179,6 +182,7 @@ class AggregationTest extends ProcessorStackTest {
                 raw.treasureClaimed(id("e"), player, midnight.plusSeconds(4), 2));
         awaitProcessed(player, 3);
 
+        assertEquals(recounted + 1, registry.counter("veltrix.processor.batches.recounted").count(), "batches counted again");
         assertEquals(duplicates + 1, registry.counter("veltrix.processor.events.duplicate").count(), "copies suppressed");
         assertEquals(failed, registry.counter("veltrix.processor.events.failed").count(), "events refused for good");
         assertEquals(2, db.number("select count(*) from processing.processed_event where player_id = ? and occurred_at < ?",

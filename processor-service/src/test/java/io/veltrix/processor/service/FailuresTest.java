@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.veltrix.processor.repository.EventLogRepository.CopyElsewhere;
 import io.veltrix.schemas.codec.CodecException;
 import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
@@ -81,5 +82,15 @@ class FailuresTest {
     void describesWithTheSqlState() {
         assertEquals("SQLSTATE 25006: cannot execute INSERT in a read-only transaction", Failures.describe(
                 new HibernateException(new PgException("cannot execute INSERT in a read-only transaction", "ERROR", "25006", null))));
+    }
+
+    @Test
+    void aCopyFoundInTheNeighbouringPartitionIsRecognizedThroughItsWrappers() {
+        CopyElsewhere copy = new CopyElsewhere(1);
+        assertTrue(Failures.causedBy(copy, CopyElsewhere.class));
+        assertTrue(Failures.causedBy(new HibernateException(new RuntimeException(copy)),
+                CopyElsewhere.class));
+        assertFalse(Failures.causedBy(new HibernateException("other"),
+                CopyElsewhere.class));
     }
 }

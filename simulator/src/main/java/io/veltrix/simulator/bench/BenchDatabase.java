@@ -98,6 +98,9 @@ final class BenchDatabase {
         if (lower.startsWith("with input as")) {
             return "event log, looking for copies: insert new events + read participants";
         }
+        if (lower.startsWith("with batch as")) {
+            return "event log, plain insert near a partition boundary: insert events + look in the neighbouring partitions + read participants";
+        }
         if (lower.startsWith("with fresh as")) {
             return "event log, plain insert: insert events + read participants";
         }

@@ -12,6 +12,8 @@ class BenchDatabaseTest {
                 BenchDatabase.shorten("  with input as materialized (select k from unnest($1)) select 1"));
         assertEquals("event log, plain insert: insert events + read participants",
                 BenchDatabase.shorten("with fresh as (insert into processing.processed_event (event_key) select 1) select 1"));
+        assertEquals("event log, plain insert near a partition boundary: insert events + look in the neighbouring partitions + read participants",
+                BenchDatabase.shorten("with batch as materialized (select k from unnest($1)) select 1"));
         assertEquals("aggregates: traffic, participants, metrics (one statement)",
                 BenchDatabase.shorten("with traffic as (insert into processing.traffic_minute select 1) select 1"));
         assertEquals("aggregates: metrics recomputed for new or earlier participations",
