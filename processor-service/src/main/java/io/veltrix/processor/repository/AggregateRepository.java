@@ -100,7 +100,7 @@ public class AggregateRepository {
         List<Aggregation.ExposureDelta> p = a.participants();
         List<Aggregation.MetricDelta> m = a.metricDeltas();
         List<Aggregation.Recompute> r = a.recompute();
-        Uni<Void> recompute = r.isEmpty() ? Uni.createFrom().voidItem() : session().flatMap(session -> bind(
+        Uni<Void> recompute = r.isEmpty() ? Uni.createFrom().voidItem() : session().flatMap(session -> bind(session,
                 session.createNativeQuery(RECOMPUTE), strings(r, d -> d.key().experimentKey()),
                 strings(r, d -> d.key().playerId()), longs(r, Aggregation.Recompute::firstExposedAt)).executeUpdate())
                 .replaceWithVoid();
@@ -117,7 +117,7 @@ public class AggregateRepository {
                 strings(m, d -> d.key().experimentKey()), strings(m, d -> d.key().playerId()),
                 strings(m, Aggregation.MetricDelta::metric), longs(m, Aggregation.MetricDelta::events),
                 doubles(m, Aggregation.MetricDelta::sum), doubles(m, Aggregation.MetricDelta::sumOfSquares)};
-        return session().flatMap(session -> bind(session.createNativeQuery(APPLY, Long.class), params)
+        return session().flatMap(session -> bind(session, session.createNativeQuery(APPLY, Long.class), params)
                 .getSingleResult()).replaceWithVoid().call(() -> recompute);
     }
 

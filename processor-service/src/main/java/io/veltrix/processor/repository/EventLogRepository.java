@@ -198,7 +198,7 @@ public class EventLogRepository {
         if (hashes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return session().flatMap(session -> bind(session.createNativeQuery(LOCK_PLAYERS, Long.class),
+        return session().flatMap(session -> bind(session, session.createNativeQuery(LOCK_PLAYERS, Long.class),
                 (Object) hashes.toArray(Integer[]::new)).getSingleResult()).replaceWithVoid();
     }
 
@@ -263,7 +263,7 @@ public class EventLogRepository {
             return insertNew(events, players);
         }
         Columns c = Columns.of(events);
-        return session().flatMap(session -> bind(session.createNativeQuery(INSERT_NEW_NEAR, String.class), c.keys, c.times,
+        return session().flatMap(session -> bind(session, session.createNativeQuery(INSERT_NEW_NEAR, String.class), c.keys, c.times,
                         c.players, c.types, c.values, players.toArray(String[]::new), beforeFrom, beforeTo, afterFrom, afterTo)
                         .getSingleResult())
                 .map(result -> {
@@ -277,7 +277,7 @@ public class EventLogRepository {
     }
 
     private Uni<Recorded> answer(String statement, Object... params) {
-        return session().flatMap(session -> bind(session.createNativeQuery(statement, String.class), params).getSingleResult())
+        return session().flatMap(session -> bind(session, session.createNativeQuery(statement, String.class), params).getSingleResult())
                 .map(this::recorded);
     }
 
@@ -358,9 +358,11 @@ public class EventLogRepository {
                 .replaceWithVoid().onFailure().recoverWithNull();
     }
 
-    static <Q extends Mutiny.AbstractQuery> Q bind(Q query, Object... params) {
+    /** Binds the parameters by position, arrays with their type resolved once ({@link ArrayParameters}). */
+    static <Q extends Mutiny.AbstractQuery> Q bind(Mutiny.Session session, Q query, Object... params) {
+        Mutiny.SessionFactory factory = session.getFactory();
         for (int i = 0; i < params.length; i++) {
-            query.setParameter(i + 1, params[i]);
+            query.setParameter(i + 1, ArrayParameters.typed(factory, params[i]));
         }
         return query;
     }

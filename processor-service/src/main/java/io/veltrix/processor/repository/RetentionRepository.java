@@ -88,7 +88,7 @@ public class RetentionRepository {
 
     /** Deletes the traffic minutes before {@code before}; returns how many. */
     public Uni<Integer> deleteTrafficBefore(Instant before) {
-        return session().flatMap(s -> bind(s.createNativeQuery(
+        return session().flatMap(s -> bind(s, s.createNativeQuery(
                 "delete from processing.traffic_minute where minute < timestamptz 'epoch' + ?1 * interval '1 millisecond'"),
                 before.toEpochMilli()).executeUpdate());
     }
@@ -101,7 +101,7 @@ public class RetentionRepository {
     public Uni<Integer> expireArchived(Collection<String> archivedNow, Instant before) {
         String[] keys = archivedNow.toArray(String[]::new);
         long cutoff = before.toEpochMilli();
-        return session().flatMap(s -> bind(s.createNativeQuery("""
+        return session().flatMap(s -> bind(s, s.createNativeQuery("""
                         with seen as (
                             insert into processing.archived_experiment (experiment_key)
                             select unnest(cast(?1 as text[])) on conflict do nothing returning 1),
