@@ -127,17 +127,17 @@ public final class Benchmark {
 
                 raw = rawPulsarPhase(info, admin, topicName, perfTopicName, accounting);
 
+                BenchDatabase database = new BenchDatabase(info);
                 processor = processorPhase(admin, topicName, ingest == null ? 0 : ingest.events(),
-                        ingest == null ? 0 : ingest.warmupEvents(), accounting,
-                        new BenchDatabase(info), stack.serverPid("pulsar"),
+                        ingest == null ? 0 : ingest.warmupEvents(), accounting, database, stack.serverPid("pulsar"),
                         () -> launch(List.of("processor-service"), info, secrets, PulsarAdmin.topic(topicName)));
 
                 LatencyProbe probe = new LatencyProbe(url("experiments-service"), readToken, runId);
                 if (!options.smoke()) {
                     warmUpProbe(probe);
-                    settle(new BenchDatabase(info));
+                    settle(database);
                 }
-                endToEnd = endToEndPhase(simulation, probe, admin, topicName, accounting, memory, stack);
+                endToEnd = endToEndPhase(simulation, probe, admin, topicName, accounting, database, memory, stack);
             }
         } catch (RuntimeException e) {
             Log.errorf(e, "the benchmark stopped early");
@@ -422,17 +422,8 @@ public final class Benchmark {
         try {
             bytes = (double) database.processingBytes() / Math.max(1, drainedEvents);
             logBytes = (double) database.eventLogBytes() / Math.max(1, drainedEvents);
-            List<String> statements = new ArrayList<>();
-            for (BenchDatabase.StatementStats st : database.topStatements(6)) {
-                statements.add(String.format(Locale.ROOT, "%s: %,d calls, %.1f s (%.1f µs per event), planned %,d times "
-                                + "(%.1f s); per event %.2f blocks read, %.2f dirtied, %.2f full-page images, %.0f bytes of WAL",
-                        BenchDatabase.shorten(st.query()), st.calls(), st.totalMillis() / 1000, st.totalMillis() * 1000 / Math.max(1, processed),
-                        st.plans(), st.planMillis() / 1000,
-                        (double) st.blocksRead() / Math.max(1, processed), (double) st.blocksDirtied() / Math.max(1, processed),
-                        (double) st.walFullPages() / Math.max(1, processed), (double) st.walBytes() / Math.max(1, processed)));
-            }
             notes.add("PostgreSQL in the processor phase's measured window (pg_stat_statements, execution time; the rest of "
-                    + "its CPU is commits, WAL, background writing): " + String.join("; ", statements));
+                    + "its CPU is commits, WAL, background writing): " + statementsPerEvent(database, processed));
         } catch (java.sql.SQLException e) {
             notes.add("PostgreSQL's figures could not be read: " + e.getMessage());
         }
@@ -449,6 +440,20 @@ public final class Benchmark {
                 logBytes);
         return new BenchResult.Processor(processed, startup, drainSeconds, rate, drained, processorCpu, postgresCpu, pulsarCpu,
                 bytes, logBytes, warmup, coldRate, coldProcessorCpu, jitCold, jitMeasured);
+    }
+
+    /** The statements that took PostgreSQL the most time since the last reset, each per counted event. */
+    private static String statementsPerEvent(BenchDatabase database, double events) throws java.sql.SQLException {
+        double n = Math.max(1, events);
+        List<String> statements = new ArrayList<>();
+        for (BenchDatabase.StatementStats st : database.topStatements(6)) {
+            statements.add(String.format(Locale.ROOT, "%s: %,d calls, %.1f s (%.1f µs per event), planned %,d times "
+                            + "(%.1f s); per event %.2f blocks read, %.2f dirtied, %.2f full-page images, %.0f bytes of WAL",
+                    BenchDatabase.shorten(st.query()), st.calls(), st.totalMillis() / 1000, st.totalMillis() * 1000 / n,
+                    st.plans(), st.planMillis() / 1000, st.blocksRead() / n, st.blocksDirtied() / n, st.walFullPages() / n,
+                    st.walBytes() / n));
+        }
+        return String.join("; ", statements);
     }
 
     /** How many events the processor counted so far (its metric, all event types); 0 when it cannot be read. */
@@ -500,7 +505,7 @@ public final class Benchmark {
     }
 
     private BenchResult.EndToEnd endToEndPhase(Simulation simulation, LatencyProbe probe, PulsarAdmin admin,
-                                               String topicName, CpuAccounting accounting,
+                                               String topicName, CpuAccounting accounting, BenchDatabase database,
                                                Map<String, BenchResult.Memory> memory, BenchStack stack) {
         Log.infof("phase 4/4 end to end: %,.0f events/s for %d s through all three services (measured after %d s at that "
                 + "rate) ...", options.e2eRate(), options.e2eDuration().toSeconds(), options.e2eWarmup().toSeconds());
@@ -539,11 +544,17 @@ public final class Benchmark {
         runner.probes(probe);
         CpuAccounting.Sample before = accounting.sample();
         ServiceMetrics processorAtStart = ServiceMetrics.scrape(services.get("processor-service").managementUrl());
+        try {
+            database.resetStatements();
+        } catch (java.sql.SQLException e) {
+            notes.add("pg_stat_statements could not be reset: " + e.getMessage());
+        }
         long phaseStart = System.nanoTime();
         LoadReport report = runner.run(r -> Log.info("  " + r.oneLine()), Duration.ofSeconds(10));
         long phaseEnd = System.nanoTime();
         probe.stop();
-        cpu.put("end to end", accounting.sample().sharesSince(before));
+        CpuAccounting.Sample after = accounting.sample();
+        cpu.put("end to end", after.sharesSince(before));
         sampler.shutdownNow();
         try {
             probing.join(5000);
@@ -583,6 +594,21 @@ public final class Benchmark {
                 + processor.timer("veltrix_processor_latency_pipeline") + "; batch "
                 + processor.timer("veltrix_processor_batch_duration") + "; transaction "
                 + processor.timer("veltrix_processor_commit_duration") + ".");
+        // at a steady rate a batch holds what arrived in its wait (~250 events per consumer, not 1,000 as in the drain):
+        // what that costs per event, next to the drain's figures
+        double counted = processor.sum("veltrix_processor_events_counted_total")
+                - processorAtStart.sum("veltrix_processor_events_counted_total");
+        double perEvent = 1e6 / Math.max(1, counted);
+        try {
+            notes.add(String.format(Locale.ROOT, "End-to-end phase, CPU per counted event (%,.0f counted): processor %.1f µs, "
+                            + "PostgreSQL %.1f µs, Pulsar %.1f µs, ingest %.1f µs; PostgreSQL's statements "
+                            + "(pg_stat_statements, the phase only): %s.", counted,
+                    after.cpuSecondsSince(before, "processor") * perEvent, after.cpuSecondsSince(before, "postgres") * perEvent,
+                    after.cpuSecondsSince(before, "pulsar") * perEvent, after.cpuSecondsSince(before, "ingest") * perEvent,
+                    statementsPerEvent(database, counted)));
+        } catch (java.sql.SQLException e) {
+            notes.add("End-to-end phase: PostgreSQL's figures could not be read: " + e.getMessage());
+        }
         if (!report.reachedTarget()) {
             notes.add(String.format(Locale.ROOT, "End-to-end phase: the simulator offered %,.0f events/s of the %,.0f/s target "
                     + "(%,d events skipped because %d requests were outstanding).", report.offeredRate(), options.e2eRate(),
