@@ -48,6 +48,14 @@ public final class Database {
         return new Database(url, stack.dbAdminUser(), stack.dbAdminPassword());
     }
 
+    /**
+     * A session of its own, for a test that holds something across its steps (a lock in an open transaction); the
+     * caller closes it.
+     */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, user, password);
+    }
+
     /** Runs a statement (DDL, grants, settings); returns the update count. */
     public int execute(String sql, Object... params) {
         try (Connection connection = DriverManager.getConnection(url, user, password);

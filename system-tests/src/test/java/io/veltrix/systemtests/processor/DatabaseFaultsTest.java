@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.veltrix.testing.Database;
 import io.veltrix.testing.TestServices;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
@@ -58,6 +61,162 @@ class DatabaseFaultsTest extends PlatformTest {
             admin.execute("alter role " + role() + " password '" + UUID.randomUUID() + "'");
             terminateProcessorSessions();
         }, () -> admin.execute("alter role " + role() + " password '" + services.stack().processorDb().password().replace("'", "''") + "'"));
+    }
+
+    @Test
+    void aConnectionLimitIsWaitedOutUntilItIsLifted() throws Exception {
+        // what "too many connections" looks like to the processor: its sessions end, and new ones are refused
+        streamThrough("connection-limit", "53300", () -> {
+            admin.execute("alter role " + role() + " connection limit 0");
+            terminateProcessorSessions();
+        }, () -> admin.execute("alter role " + role() + " connection limit -1"));
+    }
+
+    @Test
+    void aLockHeldLongerThanTheLockTimeoutIsWaitedOut() throws Exception {
+        // another session (a migration, an operator's long transaction) holds a lock on an aggregates table: every
+        // batch waits lock_timeout and fails; reads go on (EXCLUSIVE lets SELECT through)
+        Connection[] holder = new Connection[1];
+        streamThrough("lock-timeout", "55P03", () -> {
+            try {
+                holder[0] = admin.connect();
+                holder[0].setAutoCommit(false);
+                try (Statement lock = holder[0].createStatement()) {
+                    lock.execute("lock table processing.traffic_minute in exclusive mode");
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot take the lock", e);
+            }
+        }, () -> {
+            if (holder[0] == null) {
+                return;
+            }
+            try (Connection held = holder[0]) {
+                held.commit();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot release the lock", e);
+            }
+        });
+    }
+
+    /**
+     * A full disk, for real: the event log's partitions moved into a tablespace on a small tmpfs, which is then filled
+     * up, so that PostgreSQL cannot extend them (SQLSTATE 53100, "could not extend file": what a full volume does);
+     * repaired by deleting the filler. Needs a machine that lets the test mount a tmpfs (root, as the benchmark's and
+     * CI's machines): elsewhere it is skipped, and says why.
+     */
+    @Test
+    void aFullDiskIsWaitedOutUntilThereIsRoomAgain() throws Exception {
+        try (SmallDisk disk = SmallDisk.mount(statePid("postgres.pid"))) {
+            streamThrough("disk-full", "53100", disk::fill, disk::free);
+        }
+    }
+
+    /** A tmpfs holding the event log's partitions (a tablespace of their own) while the test runs. */
+    private static final class SmallDisk implements AutoCloseable {
+        private static final String TABLESPACE = "veltrix_small_disk";
+        /** The player of the rows that take up the room left in the partitions' pages. */
+        private static final String FILLER = "veltrix-disk-filler";
+        private final java.nio.file.Path dir;
+        private final java.util.List<String> partitions = new java.util.ArrayList<>();
+        private boolean mounted;
+        private boolean created;
+
+        private SmallDisk(java.nio.file.Path dir) {
+            this.dir = dir;
+        }
+
+        static SmallDisk mount(long postgresPid) throws Exception {
+            java.util.List<java.util.Map<String, Object>> rows = admin.rows("""
+                    select c.oid::regclass::text as partition, pg_table_size(c.oid) as bytes from pg_inherits i
+                    join pg_class c on c.oid = i.inhrelid where i.inhparent = 'processing.processed_event'::regclass""");
+            long bytes = 0;
+            for (java.util.Map<String, Object> row : rows) {
+                bytes += ((Number) row.get("bytes")).longValue();
+            }
+            // the partitions, room for the events streamed before the disk is filled, and no more
+            long size = bytes + 32L * 1024 * 1024;
+            Object uid = Files.getAttribute(java.nio.file.Path.of("/proc/" + postgresPid), "unix:uid");
+            SmallDisk disk = new SmallDisk(Files.createTempDirectory("veltrix-small-disk"));
+            try {
+                int mount = run("mount", "-t", "tmpfs", "-o", "size=" + size + ",uid=" + uid + ",mode=0700", "tmpfs",
+                        disk.dir.toString());
+                org.junit.jupiter.api.Assumptions.assumeTrue(mount == 0,
+                        "cannot mount a tmpfs on this machine (needs root): the full-disk fault is not injected");
+                disk.mounted = true;
+                admin.execute("create tablespace " + TABLESPACE + " location '" + disk.dir + "'");
+                disk.created = true;
+                for (java.util.Map<String, Object> row : rows) {
+                    String partition = (String) row.get("partition");
+                    admin.execute("alter table " + partition + " set tablespace " + TABLESPACE);
+                    disk.partitions.add(partition);
+                }
+                return disk;
+            } catch (Throwable e) {
+                disk.close();
+                throw e;
+            }
+        }
+
+        /**
+         * Fills the disk up, then the room left inside the partitions' pages (a full disk still takes rows where a
+         * page has room: without this the processor met the fault for a second and then wrote into the pages it had
+         * already): every batch fails until {@link #free}.
+         */
+        void fill() {
+            byte[] chunk = new byte[1 << 20];
+            try (var out = Files.newOutputStream(dir.resolve("filler"))) {
+                while (true) {
+                    out.write(chunk);
+                }
+            } catch (java.io.IOException full) {
+                // No space left on device: as intended
+            }
+            for (String partition : partitions) {
+                // rows committed in shrinking chunks until not even one fits (a failed chunk leaves only dead rows)
+                for (int rows = 1000; rows >= 1; ) {
+                    try {
+                        admin.execute("insert into " + partition + " (event_key, occurred_at, player_id, event_type) "
+                                + "select gen_random_uuid(), cast((regexp_match(pg_get_expr(c.relpartbound, c.oid), "
+                                + "'FROM \\(''([^'']+)''\\)'))[1] as timestamptz), '" + FILLER + "', 'filler' "
+                                + "from pg_class c, generate_series(1, " + rows + ") where c.oid = '" + partition + "'::regclass");
+                    } catch (IllegalStateException full) {
+                        rows /= 10;
+                    }
+                }
+            }
+        }
+
+        /** Room again. */
+        void free() {
+            try {
+                Files.deleteIfExists(dir.resolve("filler"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (created) {
+                admin.execute("delete from processing.processed_event where player_id = '" + FILLER + "'");
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            free();
+            for (String partition : partitions) {
+                admin.execute("alter table " + partition + " set tablespace pg_default");
+            }
+            if (created) {
+                admin.execute("drop tablespace " + TABLESPACE);
+            }
+            if (mounted) {
+                assertEquals(0, run("umount", dir.toString()), "umount " + dir);
+            }
+            Files.deleteIfExists(dir);
+        }
+
+        private static int run(String... command) throws Exception {
+            return new ProcessBuilder(command).inheritIO().start().waitFor();
+        }
     }
 
     @Test
