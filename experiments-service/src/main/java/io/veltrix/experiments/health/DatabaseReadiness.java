@@ -11,7 +11,10 @@ import io.smallrye.health.api.AsyncHealthCheck;
 
 /**
  * Ready when PostgreSQL answers and the experiments schema is migrated. Whether the processor's tables (the read
- * contract) are there is reported as a detail only: the API works without them, results are then empty.
+ * contract) are there is reported as a detail only: the API works without them, results are then empty. So is whether
+ * the database takes writes ({@code writable}): a read-only database (a failover in progress) still serves the
+ * dashboards, the results and the SDKs' assignments, so the service stays ready; writes are answered 503
+ * {@code database_read_only} meanwhile ({@code DatabaseErrorMappers}).
  */
 @Readiness
 @ApplicationScoped
@@ -26,12 +29,14 @@ public class DatabaseReadiness implements AsyncHealthCheck {
     @Override
     public Uni<HealthCheckResponse> call() {
         return pool.query("select (select count(*) from experiments.experiment) as experiments, "
-                        + "to_regclass('processing.participant') is not null as processing").execute()
+                        + "to_regclass('processing.participant') is not null as processing, "
+                        + "current_setting('transaction_read_only') = 'off' as writable").execute()
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     return HealthCheckResponse.named("experiments-database").up()
                             .withData("experiments", row.getLong("experiments"))
                             .withData("processingTablesReadable", row.getBoolean("processing"))
+                            .withData("writable", row.getBoolean("writable"))
                             .build();
                 })
                 .ifNoItem().after(Duration.ofSeconds(3)).fail()

@@ -37,6 +37,9 @@ class OperabilityTest {
         given().port(management.getPort()).accept("application/json").get("/q/openapi").then()
                 .body("components.securitySchemes.bearer.scheme", equalTo("bearer"))
                 .body("paths.'/api/v1/experiments'.post.responses.'400'", notNullValue())
+                // a database that cannot serve a request: 503 with Retry-After, on every API operation
+                .body("paths.'/api/v1/experiments'.post.responses.'503'.headers.'Retry-After'", notNullValue())
+                .body("paths.'/api/v1/experiments/{key}/results'.get.responses.'503'", notNullValue())
                 // the statistics the results carry are described, down to what a decision is made of
                 .body("components.schemas.ResultsView.properties.analysis", notNullValue())
                 .body("components.schemas.ResultsView.properties.excludedParticipants.description", notNullValue())
