@@ -26,7 +26,8 @@ public class DatabaseErrorMappers {
     static final int RETRY_AFTER_SECONDS = 5;
     private static final long LOG_EVERY_SECONDS = 30;
 
-    private final AtomicLong nextLog = new AtomicLong();
+    /** When the next line may be logged ({@link System#nanoTime()}, whose origin is arbitrary: may be negative). */
+    private final AtomicLong nextLog = new AtomicLong(System.nanoTime());
     private final AtomicLong unreported = new AtomicLong();
 
     @ServerExceptionMapper({PersistenceException.class, io.vertx.pgclient.PgException.class, java.sql.SQLException.class,
