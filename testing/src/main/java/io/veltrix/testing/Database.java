@@ -58,7 +58,7 @@ public final class Database {
 
     /** Runs a statement (DDL, grants, settings); returns the update count. */
     public int execute(String sql, Object... params) {
-        try (Connection connection = DriverManager.getConnection(url, user, password);
+        try (Connection connection = connect();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);
@@ -72,7 +72,7 @@ public final class Database {
 
     /** Rows of a query as column → value maps. */
     public List<Map<String, Object>> rows(String sql, Object... params) {
-        try (Connection connection = DriverManager.getConnection(url, user, password);
+        try (Connection connection = connect();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);

@@ -1,7 +1,6 @@
 package io.veltrix.experiments.rest;
 
 import io.quarkus.logging.Log;
-import io.veltrix.experiments.service.DatabaseFailures;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

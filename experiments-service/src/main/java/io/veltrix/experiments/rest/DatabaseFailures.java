@@ -1,10 +1,10 @@
-package io.veltrix.experiments.service;
+package io.veltrix.experiments.rest;
 
 import io.smallrye.mutiny.CompositeException;
 import java.util.Set;
 
 /** What a failure of the database says about itself: its SQLSTATE, and whether the server was read-only. */
-public final class DatabaseFailures {
+final class DatabaseFailures {
 
     private static final String READ_ONLY = "25006";
 
@@ -12,7 +12,7 @@ public final class DatabaseFailures {
     }
 
     /** The SQLSTATE in the failure's chain of causes, or null (a connection that could not be opened or was lost). */
-    public static String sqlState(Throwable failure) {
+    static String sqlState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof CompositeException composite) {
                 return composite.getCauses().stream().map(DatabaseFailures::sqlState).filter(java.util.Objects::nonNull)
@@ -34,7 +34,7 @@ public final class DatabaseFailures {
      * or was lost. Looks through every failure of a {@link CompositeException} (a failed transaction whose rollback
      * failed too).
      */
-    public static boolean isUnavailable(Throwable failure) {
+    static boolean isUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof CompositeException composite) {
                 return composite.getCauses().stream().anyMatch(DatabaseFailures::isUnavailable);
@@ -54,7 +54,7 @@ public final class DatabaseFailures {
     private static final Set<String> DATA_CLASSES = Set.of("21", "22", "23");
 
     /** True when the server refused a write because the session is read-only (a standby, a fenced primary). */
-    public static boolean isReadOnly(Throwable failure) {
+    static boolean isReadOnly(Throwable failure) {
         return READ_ONLY.equals(sqlState(failure));
     }
 }
