@@ -18,14 +18,20 @@ final class DatabaseFailures {
                 return composite.getCauses().stream().map(DatabaseFailures::sqlState).filter(java.util.Objects::nonNull)
                         .findFirst().orElse(null);
             }
-            if (t instanceof io.vertx.pgclient.PgException pg) {
-                return pg.getSqlState();
-            }
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState();
+            String state = stateOf(t);
+            if (state != null) {
+                return state;
             }
         }
         return null;
+    }
+
+    /** The SQLSTATE this one failure carries itself (not its causes), or null. */
+    private static String stateOf(Throwable t) {
+        if (t instanceof io.vertx.pgclient.PgException pg) {
+            return pg.getSqlState();
+        }
+        return t instanceof java.sql.SQLException sql ? sql.getSQLState() : null;
     }
 
     /**
@@ -39,8 +45,7 @@ final class DatabaseFailures {
             if (t instanceof CompositeException composite) {
                 return composite.getCauses().stream().anyMatch(DatabaseFailures::isUnavailable);
             }
-            String state = t instanceof io.vertx.pgclient.PgException pg ? pg.getSqlState()
-                    : t instanceof java.sql.SQLException sql ? sql.getSQLState() : null;
+            String state = stateOf(t);
             if (state != null) {
                 return !(state.length() == 5 && DATA_CLASSES.contains(state.substring(0, 2)));
             }
