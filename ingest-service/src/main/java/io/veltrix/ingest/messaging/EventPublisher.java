@@ -143,7 +143,7 @@ public class EventPublisher {
             if (config.rawBatching()) {
                 builder.enableBatching(true)
                         .batcherBuilder(BatcherBuilder.KEY_BASED)
-                        .batchingMaxPublishDelay(ProducerConfigurations.RAW_BATCHING_DELAY_MICROS, TimeUnit.MICROSECONDS);
+                        .batchingMaxPublishDelay(config.rawBatchingDelay().toNanos() / 1000, TimeUnit.MICROSECONDS);
             } else {
                 builder.enableBatching(false);
             }

@@ -15,11 +15,6 @@ public class ProducerConfigurations {
 
     /** How long a producer waits to fill a batch. */
     static final long BATCHING_DELAY_MICROS = TimeUnit.MILLISECONDS.toMicros(2);
-    /**
-     * events.raw waits a little longer: its entries are per bucket of players (IngestConfig.orderingBuckets), and the
-     * broker's cost is per entry; 5 ms fill an entry with ~8 events per bucket at 25,000 events/s.
-     */
-    static final long RAW_BATCHING_DELAY_MICROS = TimeUnit.MILLISECONDS.toMicros(5);
 
     private final IngestConfig config;
 

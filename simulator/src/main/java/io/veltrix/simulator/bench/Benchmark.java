@@ -578,6 +578,10 @@ public final class Benchmark {
                     warmUp.offeredRate(), warmUp.latency().p99(), warmUp.skippedEvents(), first.count(), first.p50(),
                     first.p99(), first.max()));
         }
+        var fromSend = probe.latenciesFromSend(phaseStart, phaseEnd);
+        notes.add(String.format(Locale.ROOT, "End-to-end phase, the same probes from the sending of their batch (ingest's "
+                + "answer included, as a client sees it): p50 %.0f ms, p99 %.0f ms, max %,.0f ms.", fromSend.p50(),
+                fromSend.p99(), fromSend.max()));
         notes.add("End-to-end phase, the probes by 10 s from the start of its load (the first "
                 + options.e2eWarmup().toSeconds() + " s not measured; when the tail happened): "
                 + probe.bySlice(warmUpStart, Duration.ofSeconds(10)) + ".");

@@ -36,14 +36,17 @@ public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
     private final String readToken;
     private final String playerId;
     private final Latencies latencies = new Latencies();
-    /** Each seen probe: when ingest answered its batch (nanoTime) and its latency (nanos), in order. */
+    /**
+     * Each seen probe: when ingest answered its batch (nanoTime), its latency from that answer and from the batch's
+     * sending (nanos), in order.
+     */
     private final java.util.List<long[]> seenProbes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicReference<GameEvent> pending = new AtomicReference<>();
     private final AtomicReference<Answer> answer = new AtomicReference<>();
     private volatile boolean stopping;
     private volatile long lost;
 
-    private record Answer(GameEvent probe, boolean accepted, long nanos) {
+    private record Answer(GameEvent probe, boolean accepted, long sentNanos, long nanos) {
     }
 
     public LatencyProbe(String experimentsUrl, String readToken, String runId) {
@@ -59,8 +62,8 @@ public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
     }
 
     @Override
-    public void answered(GameEvent probe, BatchOutcome outcome, long answeredNanos) {
-        answer.set(new Answer(probe, outcome != null && outcome.ok(), answeredNanos));
+    public void answered(GameEvent probe, BatchOutcome outcome, long sentNanos, long answeredNanos) {
+        answer.set(new Answer(probe, outcome != null && outcome.ok(), sentNanos, answeredNanos));
     }
 
     /**
@@ -89,21 +92,39 @@ public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
         return latencies.snapshot();
     }
 
-    /** The probes whose batch ingest answered from {@code fromNanos} (inclusive) to {@code toNanos} (exclusive). */
+    /**
+     * The probes whose batch ingest answered from {@code fromNanos} (inclusive) to {@code toNanos} (exclusive), from
+     * ingest's answer to visible (the benchmark's end-to-end latency).
+     */
     public Latencies.Snapshot latencies(long fromNanos, long toNanos) {
+        return window(fromNanos, toNanos, 1);
+    }
+
+    /**
+     * The same probes from the sending of their batch to visible: what a client sees, ingest's answer included (its
+     * producer's batching delay, say).
+     */
+    public Latencies.Snapshot latenciesFromSend(long fromNanos, long toNanos) {
+        return window(fromNanos, toNanos, 2);
+    }
+
+    private Latencies.Snapshot window(long fromNanos, long toNanos, int measure) {
         Latencies window = new Latencies();
         for (long[] probe : seenProbes) {
             if (probe[0] - fromNanos >= 0 && probe[0] - toNanos < 0) {
-                window.recordNanos(probe[1]);
+                window.recordNanos(probe[measure]);
             }
         }
         return window.snapshot();
     }
 
-    /** A probe seen {@code latencyNanos} after ingest answered its batch at {@code answeredNanos}. */
-    void seen(long answeredNanos, long latencyNanos) {
+    /**
+     * A probe seen {@code latencyNanos} after ingest answered its batch at {@code answeredNanos}, which was sent
+     * {@code requestNanos} before that answer.
+     */
+    void seen(long answeredNanos, long latencyNanos, long requestNanos) {
         latencies.recordNanos(latencyNanos);
-        seenProbes.add(new long[] {answeredNanos, latencyNanos});
+        seenProbes.add(new long[] {answeredNanos, latencyNanos, latencyNanos + requestNanos});
     }
 
     /**
@@ -161,7 +182,7 @@ public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
             }
             long visible = System.nanoTime();
             if (current > seen) {
-                seen(answered.nanos(), visible - answered.nanos());
+                seen(answered.nanos(), visible - answered.nanos(), answered.nanos() - answered.sentNanos());
                 seen = current;
             } else if (!stopping) {
                 lost++;

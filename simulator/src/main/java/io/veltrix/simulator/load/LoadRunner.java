@@ -212,7 +212,7 @@ public final class LoadRunner {
             try {
                 record(outcome == null ? BatchOutcome.failed(events, String.valueOf(error)) : outcome, sent, due, answered);
                 if (probe != null) {
-                    probeSource.answered(probe, outcome, answered);
+                    probeSource.answered(probe, outcome, sent, answered);
                 }
             } finally {
                 window.release();
@@ -273,7 +273,10 @@ public final class LoadRunner {
         /** An event to add to the next batch, or null. Called on the generating thread. */
         GameEvent poll();
 
-        /** The answer to the batch that carried {@code probe}; {@code answeredNanos} is {@link System#nanoTime()}. */
-        void answered(GameEvent probe, BatchOutcome outcome, long answeredNanos);
+        /**
+         * The answer to the batch that carried {@code probe}, sent at {@code sentNanos} and answered at
+         * {@code answeredNanos} (both {@link System#nanoTime()}).
+         */
+        void answered(GameEvent probe, BatchOutcome outcome, long sentNanos, long answeredNanos);
     }
 }
