@@ -108,7 +108,7 @@ public interface IngestConfig {
      * in return the broker, ingest and the processor pay their per-entry costs for more events at once when the rate
      * is moderate (under a heavy load entries fill before the delay ends). At 10,000 events/s and 16 buckets, 20 ms
      * fill an entry with ~12 events where 5 ms (until 2026-12-02) filled ~3: the benchmark's end-to-end phase took
-     * 16-24 % less CPU per event in each of the three (BENCHMARKS.md, 2026-12-02 11:42-).
+     * 13-17 % less CPU per event, Pulsar about 30 % less (BENCHMARKS.md, 2026-12-02 11:42-).
      */
     @WithDefault("PT0.02S")
     Duration rawBatchingDelay();
