@@ -36,17 +36,21 @@ public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
     private final String readToken;
     private final String playerId;
     private final Latencies latencies = new Latencies();
-    /**
-     * Each seen probe: when ingest answered its batch (nanoTime), its latency from that answer and from the batch's
-     * sending (nanos), in order.
-     */
-    private final java.util.List<long[]> seenProbes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Each seen probe, in order. */
+    private final java.util.List<Seen> seenProbes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicReference<GameEvent> pending = new AtomicReference<>();
     private final AtomicReference<Answer> answer = new AtomicReference<>();
     private volatile boolean stopping;
     private volatile long lost;
 
     private record Answer(GameEvent probe, boolean accepted, long sentNanos, long nanos) {
+    }
+
+    /**
+     * A seen probe: when ingest answered its batch (nanoTime), its latency from that answer and from the batch's
+     * sending.
+     */
+    private record Seen(long answeredNanos, long latencyNanos, long fromSendNanos) {
     }
 
     public LatencyProbe(String experimentsUrl, String readToken, String runId) {
@@ -97,7 +101,7 @@ public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
      * ingest's answer to visible (the benchmark's end-to-end latency).
      */
     public Latencies.Snapshot latencies(long fromNanos, long toNanos) {
-        return window(fromNanos, toNanos, 1);
+        return window(fromNanos, toNanos, Seen::latencyNanos);
     }
 
     /**
@@ -105,14 +109,14 @@ public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
      * producer's batching delay, say).
      */
     public Latencies.Snapshot latenciesFromSend(long fromNanos, long toNanos) {
-        return window(fromNanos, toNanos, 2);
+        return window(fromNanos, toNanos, Seen::fromSendNanos);
     }
 
-    private Latencies.Snapshot window(long fromNanos, long toNanos, int measure) {
+    private Latencies.Snapshot window(long fromNanos, long toNanos, java.util.function.ToLongFunction<Seen> measure) {
         Latencies window = new Latencies();
-        for (long[] probe : seenProbes) {
-            if (probe[0] - fromNanos >= 0 && probe[0] - toNanos < 0) {
-                window.recordNanos(probe[measure]);
+        for (Seen probe : seenProbes) {
+            if (probe.answeredNanos() - fromNanos >= 0 && probe.answeredNanos() - toNanos < 0) {
+                window.recordNanos(measure.applyAsLong(probe));
             }
         }
         return window.snapshot();
@@ -124,7 +128,7 @@ public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
      */
     void seen(long answeredNanos, long latencyNanos, long requestNanos) {
         latencies.recordNanos(latencyNanos);
-        seenProbes.add(new long[] {answeredNanos, latencyNanos, latencyNanos + requestNanos});
+        seenProbes.add(new Seen(answeredNanos, latencyNanos, latencyNanos + requestNanos));
     }
 
     /**
@@ -135,8 +139,9 @@ public final class LatencyProbe implements LoadRunner.ProbeSource, Runnable {
      */
     public String bySlice(long startNanos, Duration slice) {
         java.util.TreeMap<Long, Latencies> slices = new java.util.TreeMap<>();
-        for (long[] probe : seenProbes) {
-            slices.computeIfAbsent(Math.max(0, probe[0] - startNanos) / slice.toNanos(), k -> new Latencies()).recordNanos(probe[1]);
+        for (Seen probe : seenProbes) {
+            slices.computeIfAbsent(Math.max(0, probe.answeredNanos() - startNanos) / slice.toNanos(), k -> new Latencies())
+                    .recordNanos(probe.latencyNanos());
         }
         java.util.StringJoiner text = new java.util.StringJoiner("; ");
         long width = slice.toSeconds();
