@@ -2,37 +2,51 @@ package io.veltrix.ingest.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.hibernate.validator.constraints.time.DurationMin;
 
-/** Limits and time rules of the tracking API. */
+/**
+ * Limits and time rules of the tracking API. Checked at start (Hibernate Validator's constraints on a config
+ * mapping): a value the service cannot work with (a size of 0, a negative duration, a batching delay Pulsar refuses)
+ * stops the start with a message naming the key, instead of failing requests later.
+ */
 @ConfigMapping(prefix = "veltrix.ingest")
 public interface IngestConfig {
 
     /** Largest accepted event, in bytes of JSON (Segment's limit). */
     @WithDefault("32768")
+    @Positive
     int maxEventBytes();
 
     /** Largest accepted request body, in bytes, after decompression (Segment's limit). */
     @WithDefault("512000")
+    @Positive
     int maxRequestBytes();
 
     /** How far after its arrival an event may claim to have happened (after clock-skew correction). */
     @WithDefault("PT1H")
+    @DurationMin(millis = 0)
     Duration maxFutureSkew();
 
     /** How old an event may be when it arrives. */
     @WithDefault("P30D")
+    @DurationMin(millis = 0)
     Duration maxEventAge();
 
     /** How long a newly registered schema version may wait before ingest validates against it. */
     @WithDefault("PT10S")
+    @DurationMin(millis = 1)
     Duration schemaRefresh();
 
     /** How long Pulsar may take to acknowledge before the request answers 503. */
     @WithDefault("PT5S")
+    @DurationMin(millis = 1)
     Duration publishTimeout();
 
     /**
@@ -40,6 +54,7 @@ public interface IngestConfig {
      * a request with more events than this could never be taken and gets 413.
      */
     @WithDefault("50000")
+    @Positive
     int maxInFlightEvents();
 
     /**
@@ -48,6 +63,7 @@ public interface IngestConfig {
      * 200 MiB of heap at worst.
      */
     @WithDefault("33554432")
+    @Positive
     long maxInFlightBytes();
 
     /**
@@ -55,12 +71,15 @@ public interface IngestConfig {
      * summary record (reason rejections_not_kept). Every event still gets its status in the answer.
      */
     @WithDefault("100")
+    @PositiveOrZero
     int maxRejectionsPerRequest();
 
     /** The rate limits of every write key, unless {@link #rateLimits()} names the key. */
+    @WithName("rate-limit") // (named: so that a refused value of it is reported under its key, not "rateLimit")
     RateLimit rateLimit();
 
     /** Rate limits of particular write keys, by key id. */
+    @WithName("rate-limits")
     Map<String, RateLimit> rateLimits();
 
     /**
@@ -71,28 +90,34 @@ public interface IngestConfig {
     interface RateLimit {
         /** Events per second, sustained. */
         @WithDefault("50000")
+        @Positive
         long eventsPerSecond();
 
         /** Events at once; a request with more events than this could never be taken and gets 413. */
         @WithDefault("100000")
+        @Positive
         long eventBurst();
 
         /** Bytes of rejection records (mostly the refused events as sent) per second, sustained. */
         @WithDefault("524288")
+        @Positive
         long rejectedBytesPerSecond();
 
         /** Bytes of rejection records at once. */
         @WithDefault("4194304")
+        @Positive
         long rejectedBytesBurst();
     }
 
 
     /** Suggested wait, in seconds, sent in Retry-After with 429 and 503. */
     @WithDefault("5")
+    @PositiveOrZero
     int retryAfterSeconds();
 
     /** How long an accepted messageId is remembered to answer retries with {@code duplicate}. */
     @WithDefault("PT10M")
+    @DurationMin(millis = 0)
     Duration duplicateWindow();
 
     /**
@@ -111,6 +136,7 @@ public interface IngestConfig {
      * 13-17 % less CPU per event, Pulsar about 30 % less (BENCHMARKS.md, 2026-12-02 11:42-).
      */
     @WithDefault("PT0.02S")
+    @DurationMin(millis = 1)
     Duration rawBatchingDelay();
 
     /**
@@ -121,6 +147,7 @@ public interface IngestConfig {
      * order and on one processor; at most this many processor instances share the work. 0: order by player.
      */
     @WithDefault("16")
+    @PositiveOrZero
     int orderingBuckets();
 
     /**
@@ -129,6 +156,7 @@ public interface IngestConfig {
      * ids at 5,000 events/s), takes 4 MiB; ten minutes at 5,000 events/s (3,000,000) would take 64 MiB.
      */
     @WithDefault("200000")
+    @Positive
     long duplicateWindowSize();
 
     /** The write keys, by key id. */
@@ -143,6 +171,7 @@ public interface IngestConfig {
 
     /** How often the write-keys file is checked for changes. */
     @WithDefault("PT5S")
+    @DurationMin(millis = 1)
     Duration writeKeysFileRefresh();
 
     /** Bearer token of the admin API (replay, rejection summary). Without it the admin API refuses every call. */
@@ -153,6 +182,7 @@ public interface IngestConfig {
 
     /** Most rejected events one replay call handles; run it again to continue (it skips what it already replayed). */
     @WithDefault("10000")
+    @Positive
     int replayMaxEvents();
 
     /**
@@ -160,10 +190,12 @@ public interface IngestConfig {
      * collecting and reports the rest as remaining, for the next call.
      */
     @WithDefault("67108864")
+    @Positive
     long replayMaxBytes();
 
     /** Most messages of events.rejected one admin call (summary, replay) reads. */
     @WithDefault("200000")
+    @Positive
     int adminMaxScan();
 
     /**
@@ -171,10 +203,12 @@ public interface IngestConfig {
      * after it, and keeps what the records' own {@code rejected_at} puts inside the window.
      */
     @WithDefault("PT1M")
+    @DurationMin(millis = 0)
     Duration scanMargin();
 
     /** How often the problem summary (rejections, refusals, unpersisted events) is logged, when there were any. */
     @WithDefault("PT1M")
+    @DurationMin(millis = 1)
     Duration problemLogInterval();
 
     /** One write key: the secret a client sends and the source (game) it maps to. */

@@ -1,7 +1,6 @@
 package io.veltrix.ingest.messaging;
 
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.pulsar.PulsarClientService;
@@ -11,7 +10,6 @@ import io.veltrix.schemas.Topics;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -152,21 +150,6 @@ public class EventPublisher {
             return builder.create();
         } catch (PulsarClientException e) {
             throw new IllegalStateException("cannot create the events.raw producer: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Refuses to start with a batching delay Pulsar would refuse (under 1 ms): the events.raw producer is created at
-     * the first publish, and every request would then fail with 503.
-     */
-    void checkSettings(@Observes StartupEvent event) {
-        checkBatchingDelay(config.rawBatching(), config.rawBatchingDelay());
-    }
-
-    static void checkBatchingDelay(boolean batching, Duration delay) {
-        if (batching && delay.compareTo(Duration.ofMillis(1)) < 0) {
-            throw new IllegalStateException("veltrix.ingest.raw-batching-delay must be at least 1 ms (PT0.001S), not "
-                    + delay + " (or set veltrix.ingest.raw-batching=false)");
         }
     }
 

@@ -2,9 +2,15 @@ package io.veltrix.processor.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 
-/** How the processor consumes, validates and reports. */
+/**
+ * How the processor consumes, validates and reports. Checked at start (Hibernate Validator's constraints on a config
+ * mapping): a value it cannot work with (no batch in flight, a wait of 0, a negative duration) stops the start with a
+ * message naming the key, instead of a processor that hangs or spins.
+ */
 @ConfigMapping(prefix = "veltrix.processor")
 public interface ProcessorConfig {
 
@@ -40,15 +46,18 @@ public interface ProcessorConfig {
 
     /** The most dead letters one re-drive call moves back to events.raw. */
     @WithDefault("10000")
+    @Positive
     int redriveMaxEvents();
 
     interface Batch {
         /** Most messages in one batch (and one transaction). */
         @WithDefault("1000")
+        @Positive
         int maxEvents();
 
         /** How long a batch waits to fill up before it is processed anyway. */
         @WithDefault("PT0.05S")
+        @DurationMin(millis = 1)
         Duration maxWait();
 
         /**
@@ -56,22 +65,26 @@ public interface ProcessorConfig {
          * {@code quarkus.datasource.reactive.max-size} above it.
          */
         @WithDefault("4")
+        @Positive
         int inFlight();
     }
 
     interface Validation {
         /** How far after its arrival at ingest an event may claim to have happened. */
         @WithDefault("PT1H")
+        @DurationMin(millis = 0)
         Duration maxFutureSkew();
 
         /** How long before its arrival at ingest an event may have happened. */
         @WithDefault("P30D")
+        @DurationMin(millis = 0)
         Duration maxEventAge();
     }
 
     interface Experiments {
         /** How often the definitions are re-read, whatever happens. */
         @WithDefault("PT5S")
+        @DurationMin(millis = 1)
         Duration refreshInterval();
 
         /**
@@ -80,10 +93,12 @@ public interface ProcessorConfig {
          * (a flood of exposures to a deleted experiment waits for its turn rather than flood the database).
          */
         @WithDefault("PT0.25S")
+        @DurationMin(millis = 0)
         Duration missRefreshInterval();
 
         /** Definitions older than this make the readiness check report the cache as stale. */
         @WithDefault("PT5M")
+        @DurationMin(millis = 1)
         Duration staleAfter();
     }
 
@@ -97,10 +112,12 @@ public interface ProcessorConfig {
          * count. Whole partitions are dropped, so storage stops growing once this is reached.
          */
         @WithDefault("P35D")
+        @DurationMin(millis = 1)
         Duration events();
 
         /** Width of one partition of processed_event (and how much is dropped at once). */
         @WithDefault("P1D")
+        @DurationMin(seconds = 1)
         Duration partitionWidth();
 
         /**
@@ -108,28 +125,34 @@ public interface ProcessorConfig {
          * messageId through another request (ingest corrects the time with each request's sentAt) is counted once.
          */
         @WithDefault("PT1H")
+        @DurationMin(millis = 0)
         Duration dedupeTolerance();
 
         /** How long live traffic counts ({@code processing.traffic_minute}) are kept. */
         @WithDefault("P400D")
+        @DurationMin(millis = 1)
         Duration traffic();
 
         /** How long the participants and metrics of an experiment are kept after it was archived. */
         @WithDefault("P180D")
+        @DurationMin(millis = 0)
         Duration archivedExperiments();
 
         /** How often partitions are created ahead and old data is dropped (one instance at a time does it). */
         @WithDefault("PT10M")
+        @DurationMin(millis = 1)
         Duration interval();
     }
 
     interface Retry {
         /** First wait after a failure of the database, the registry or the broker; doubled at every attempt. */
         @WithDefault("PT0.2S")
+        @DurationMin(millis = 1)
         Duration firstBackoff();
 
         /** Longest wait between two attempts. */
         @WithDefault("PT30S")
+        @DurationMin(millis = 1)
         Duration maxBackoff();
     }
 
@@ -138,22 +161,25 @@ public interface ProcessorConfig {
          * Halts the JVM (as kill -9 would) right after this many batches committed, before their messages are
          * acknowledged: the deterministic crash between commit and acknowledgement the crash tests need.
          */
-        java.util.Optional<Integer> haltAfterCommits();
+        java.util.Optional<@Positive Integer> haltAfterCommits();
     }
 
     interface Shutdown {
         /** How long a stopping processor waits for the batch in progress to commit and be acknowledged. */
         @WithDefault("PT15S")
+        @DurationMin(millis = 0)
         Duration grace();
     }
 
     interface Monitoring {
         /** How often the subscription backlog and the dead-letter topic size are read from the Pulsar admin API. */
         @WithDefault("PT10S")
+        @DurationMin(millis = 1)
         Duration backlogInterval();
 
         /** Problems are logged once per class and interval, with their count, never once per event. */
         @WithDefault("PT30S")
+        @DurationMin(millis = 1)
         Duration problemLogInterval();
     }
 }

@@ -62,9 +62,10 @@ public class RetentionJob {
         this.contexts = contexts;
         this.config = config.retention();
         this.widthMillis = this.config.partitionWidth().toMillis();
-        if (widthMillis < 1_000 || this.config.events().toMillis() / widthMillis > 10_000) {
-            throw new IllegalArgumentException("veltrix.processor.retention.partition-width must be at least a second, and "
-                    + "retention.events at most 10,000 partitions");
+        // (a width under a second is refused with the configuration, ProcessorConfig's constraints)
+        if (this.config.events().toMillis() / widthMillis > 10_000) {
+            throw new IllegalArgumentException("veltrix.processor.retention.events must span at most 10,000 partitions of "
+                    + "retention.partition-width");
         }
         // an event may claim up to max-future-skew after its arrival, which may itself be that much ahead of our clock
         this.aheadMillis = config.validation().maxFutureSkew().multipliedBy(2).plus(this.config.interval().multipliedBy(2))

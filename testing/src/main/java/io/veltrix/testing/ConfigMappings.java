@@ -1,0 +1,44 @@
+package io.veltrix.testing;
+
+import io.smallrye.config.ConfigValidationException;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.validator.BeanValidationConfigValidator;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A service's settings ({@code @ConfigMapping}) built and validated the way Quarkus does at start when Hibernate
+ * Validator is present, without starting the service: its defaults plus the values given.
+ */
+public final class ConfigMappings {
+
+    private static final Validator VALIDATOR = Validation.buildDefaultValidatorFactory().getValidator();
+
+    private ConfigMappings() {
+    }
+
+    /**
+     * @return the problems found, one message each ("veltrix.x.y must be greater than 0"); empty when the values are
+     * accepted
+     */
+    public static List<String> problems(Class<?> mapping, Map<String, String> values) {
+        try {
+            new SmallRyeConfigBuilder()
+                    .withMapping(mapping)
+                    .withSources(new PropertiesConfigSource(values, "test values", 500))
+                    .withValidator((BeanValidationConfigValidator) () -> VALIDATOR)
+                    .build();
+            return List.of();
+        } catch (ConfigValidationException e) {
+            List<String> problems = new ArrayList<>();
+            for (int i = 0; i < e.getProblemCount(); i++) {
+                problems.add(e.getProblem(i).getMessage());
+            }
+            return problems;
+        }
+    }
+}
