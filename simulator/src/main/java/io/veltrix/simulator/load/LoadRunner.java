@@ -28,10 +28,10 @@ import java.util.function.Consumer;
  * rate, and latency is also measured from when each batch was due. Closed loop ({@code rate = 0}): as fast as the
  * server answers with {@code maxInFlight} requests outstanding.
  *
- * <p>One thread (the caller's) generates, encodes and sends; answers are handled on the HTTP client's threads. A
- * closed-loop run of a fixed number of events can {@link #prepare} its batches before the clock starts, so that the
- * load generator spends its CPU on sending only (the benchmark's ingest phase: on two cores the game and the JSON
- * encoding would otherwise take CPU from the server being measured).
+ * <p>One thread (the caller's) generates, encodes and sends; answers are handled on the HTTP client's threads. A run
+ * of a fixed number of events, or an open-loop run of a fixed duration, can {@link #prepare} its batches before the
+ * clock starts, so that the load generator spends its CPU on sending only (the benchmark's ingest and end-to-end
+ * phases: on two cores the game and the JSON encoding would otherwise take CPU from the servers being measured).
  */
 public final class LoadRunner {
 
@@ -81,21 +81,20 @@ public final class LoadRunner {
     }
 
     /**
-     * Generates and encodes the run's batches now (a closed-loop run of {@code maxEvents} only), as many as fit in
-     * {@code maxBytes} (the rest are made while sending, after these); each gets its {@code sentAt} when it is sent.
+     * Generates and encodes the run's batches now, as many as fit in {@code maxBytes} (the rest are made while
+     * sending, after these); each gets its {@code sentAt} when it is sent. A batch that carries a probe is still made
+     * while sending.
      *
-     * @return the events prepared (0 in open loop or without an event count)
+     * @return the events prepared (0 without an event count or, in open loop, a duration)
      */
     public long prepare(long maxBytes) {
-        if (settings.openLoop() || settings.maxEvents() <= 0) {
-            return 0;
-        }
+        long total = plannedEvents();
         ArrayDeque<Prepared> batches = new ArrayDeque<>();
         long bytes = 0;
         long events = 0;
         Instant now = Instant.now();
-        while (events < settings.maxEvents() && bytes < maxBytes) {
-            int size = (int) Math.min(settings.batchSize(), settings.maxEvents() - events);
+        while (events < total && bytes < maxBytes) {
+            int size = (int) Math.min(settings.batchSize(), total - events);
             List<GameEvent> batch = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
                 batch.add(game.next());
@@ -107,6 +106,17 @@ public final class LoadRunner {
         }
         prepared = batches;
         return events;
+    }
+
+    /** The events the run offers: its event count, or in open loop its rate over its duration (0: unknown). */
+    public long plannedEvents() {
+        if (settings.maxEvents() > 0) {
+            return settings.maxEvents();
+        }
+        if (settings.openLoop() && settings.duration() != null) {
+            return (long) Math.ceil(settings.rate() * settings.duration().toNanos() / 1e9);
+        }
+        return 0;
     }
 
     private record Prepared(byte[] body, int events) {
@@ -184,7 +194,9 @@ public final class LoadRunner {
     }
 
     private void sendBatch(long due) {
-        if (prepared != null) {
+        ProbeSource probeSource = probes;
+        GameEvent probe = probeSource == null ? null : probeSource.poll();
+        if (probe == null && prepared != null) {
             Prepared batch = prepared.poll();
             if (batch != null) {
                 send(BatchEncoder.stampSentAt(batch.body(), Instant.now()), batch.events(), null, null, due);
@@ -193,8 +205,6 @@ public final class LoadRunner {
         }
         int size = batchSize();
         List<GameEvent> events = new ArrayList<>(size);
-        ProbeSource probeSource = probes;
-        GameEvent probe = probeSource == null ? null : probeSource.poll();
         for (int i = probe == null ? 0 : 1; i < size; i++) {
             events.add(game.next());
         }

@@ -140,9 +140,39 @@ class LoadRunnerTest {
     }
 
     @Test
-    void anOpenLoopRunPreparesNothing() throws IOException {
+    void anOpenLoopRunPreparesItsRateOverItsDurationAndAProbeStillRidesInABatch() throws Exception {
         String url = start();
-        assertEquals(0, runner(url, new LoadSettings(2000, 50, 64, Duration.ofSeconds(1), 0)).prepare(Long.MAX_VALUE));
+        LoadRunner runner = runner(url, new LoadSettings(2000, 50, 64, Duration.ofSeconds(1), 0));
+        assertEquals(2_000, runner.prepare(Long.MAX_VALUE));
+        io.veltrix.simulator.game.GameEvent probe = new io.veltrix.simulator.game.GameEvent("screen", null, "probe-player",
+                "probe-message", Instant.now(), java.util.Map.of("name", "latency-probe"), null);
+        AtomicReference<io.veltrix.simulator.game.GameEvent> pending = new AtomicReference<>(probe);
+        AtomicReference<io.veltrix.simulator.client.BatchOutcome> probeAnswer = new AtomicReference<>();
+        runner.probes(new LoadRunner.ProbeSource() {
+            @Override
+            public io.veltrix.simulator.game.GameEvent poll() {
+                return pending.getAndSet(null);
+            }
+
+            @Override
+            public void answered(io.veltrix.simulator.game.GameEvent p, io.veltrix.simulator.client.BatchOutcome outcome,
+                                 long sentNanos, long answeredNanos) {
+                probeAnswer.set(outcome);
+            }
+        });
+        LoadReport report = runner.run(null, null);
+        // 40 batches due in the second; the one carrying the probe was made as it left, the prepared ones took the rest
+        assertEquals(2_000, report.offeredEvents() + report.skippedEvents(), report.summary());
+        assertEquals(report.offeredEvents(), events.get());
+        assertTrue(messageIds.contains("probe-message"), "the probe was sent");
+        assertTrue(probeAnswer.get() != null && probeAnswer.get().ok(), "the probe's batch was answered");
+        assertEquals(report.offeredEvents(), messageIds.size(), "every event sent once");
+    }
+
+    @Test
+    void anOpenLoopRunWithoutADurationPreparesNothing() throws IOException {
+        String url = start();
+        assertEquals(0, runner(url, new LoadSettings(2000, 50, 64, null, 0)).prepare(Long.MAX_VALUE));
     }
 
     @Test
