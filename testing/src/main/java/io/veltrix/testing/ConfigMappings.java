@@ -22,6 +22,17 @@ public final class ConfigMappings {
     }
 
     /**
+     * Fails unless {@code key=value} (the other keys at their defaults) is refused with exactly one problem, which
+     * names that key.
+     */
+    public static void assertRefused(Class<?> mapping, String key, String value) {
+        List<String> problems = problems(mapping, Map.of(key, value));
+        if (problems.size() != 1 || !problems.get(0).startsWith(key + " ")) {
+            throw new AssertionError(key + "=" + value + " should be refused, naming the key; problems: " + problems);
+        }
+    }
+
+    /**
      * @return the problems found, one message each ("veltrix.x.y must be greater than 0"); empty when the values are
      * accepted
      */

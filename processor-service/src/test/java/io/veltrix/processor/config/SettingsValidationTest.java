@@ -1,7 +1,6 @@
 package io.veltrix.processor.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.veltrix.testing.ConfigMappings;
 import java.util.List;
@@ -16,9 +15,7 @@ class SettingsValidationTest {
     }
 
     private static void refused(String key, String value) {
-        List<String> problems = problems(Map.of(key, value));
-        assertEquals(1, problems.size(), key + "=" + value + ": " + problems);
-        assertTrue(problems.get(0).startsWith(key + " "), problems.get(0));
+        ConfigMappings.assertRefused(ProcessorConfig.class, key, value);
     }
 
     @Test
