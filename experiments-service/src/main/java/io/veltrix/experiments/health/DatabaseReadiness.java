@@ -31,8 +31,7 @@ public class DatabaseReadiness implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        // a connection asked for explicitly: Pool.query's own wait for one logs a stack trace 30 s after it failed
-        // (vertx-sql-client issue 1706), for every probe while the database is away
+        // a connection asked for explicitly, not Pool.query (see above)
         return pool.withConnection(connection -> connection.query("select (select count(*) from experiments.experiment) "
                         + "as experiments, to_regclass('processing.participant') is not null as processing, "
                         + "current_setting('transaction_read_only') = 'off' as writable").execute())

@@ -232,7 +232,7 @@ public final class Benchmark {
             round++;
             LoadRunner runner = simulation.runner(new LoadSettings(0, options.batchSize(), options.concurrency(), null,
                     SETTLE_EVENTS));
-            runner.prepare(Runtime.getRuntime().maxMemory() / 2); // silently: no log line per round
+            runner.prepare(preparedBytes()); // silently: no log line per round
             CpuAccounting.Sample before = accounting.sample();
             double jitBefore = ProcessStats.jitCpuSeconds(pid("ingest-service"));
             LoadReport report = runner.run(null, null);
@@ -260,7 +260,12 @@ public final class Benchmark {
      * about a third of the simulator's CPU, which the server then did not have.
      */
     private LoadRunner prepared(LoadRunner runner) {
-        return prepared(runner, "Ingest phase", Runtime.getRuntime().maxMemory() / 2);
+        return prepared(runner, "Ingest phase", preparedBytes());
+    }
+
+    /** What a phase's prepared batches may take: half the simulator's heap. */
+    private static long preparedBytes() {
+        return Runtime.getRuntime().maxMemory() / 2;
     }
 
     /** The runner's batches generated and encoded now, in up to {@code maxBytes}; a note when not all of them fitted. */
@@ -534,7 +539,7 @@ public final class Benchmark {
         // the batches carrying a probe are made as they leave
         LoadRunner firstPart = options.e2eWarmup().isZero() ? null : endToEndLoad(simulation, options.e2eWarmup());
         LoadRunner runner = endToEndLoad(simulation, options.e2eDuration());
-        long heap = Runtime.getRuntime().maxMemory() / 2;
+        long heap = preparedBytes();
         double total = options.e2eWarmup().toMillis() + options.e2eDuration().toMillis();
         if (firstPart != null) {
             prepared(firstPart, "End-to-end phase (its first part)", (long) (heap * (options.e2eWarmup().toMillis() / total)));
